@@ -1,0 +1,33 @@
+package dev.gauntlet.engine.tensor;
+
+import dev.gauntlet.engine.gguf.GgmlType;
+
+/**
+ * A weight matrix of {@code rows × cols} in its stored type (F32, F16, BF16, Q8_0 or Q4_0),
+ * row-major with each row contiguous, as GGUF lays out a tensor of {@code ne = [cols, rows]}.
+ *
+ * <p>Implementations are immutable and thread-safe.
+ */
+public interface WeightMatrix {
+
+    int rows();
+
+    int cols();
+
+    GgmlType type();
+
+    /** Bytes of weight data read by one full {@link #matmul}. */
+    long byteSize();
+
+    /**
+     * {@code out[b*rows + r] = Σ_c W[r][c] · x[b*cols + c]} for every {@code b < batch}, spread
+     * over the engine's worker threads. Each weight row is read once for the whole batch.
+     *
+     * <p>Inputs are rounded as llama.cpp's CPU backend does: to F16 for F16 weights, to Q8_0
+     * blocks (32 values, fp16 scale) for Q8_0 and Q4_0 weights, unchanged for F32 and BF16.
+     */
+    void matmul(float[] x, float[] out, int batch);
+
+    /** Dequantizes row {@code row} into {@code dst[dstOffset .. dstOffset+cols)} (embedding lookup). */
+    void readRow(int row, float[] dst, int dstOffset);
+}
