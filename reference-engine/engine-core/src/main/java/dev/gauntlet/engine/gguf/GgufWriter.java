@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes GGUF v3 files: metadata in insertion order, then tensors aligned to
@@ -21,7 +22,11 @@ import java.util.Map;
  */
 public final class GgufWriter {
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
-    private final List<GgufTensor> tensors = new ArrayList<>();
+    private final List<Entry> tensors = new ArrayList<>();
+
+    /** A tensor to write; its bytes are produced only when the file is written, one tensor at a time. */
+    private record Entry(String name, GgmlType type, long[] dims, long bytes, Supplier<MemorySegment> data) {
+    }
 
     /** Sets a metadata value (replacing any earlier one with the same key). */
     public GgufWriter put(String key, GgufValue value) {
@@ -37,12 +42,19 @@ public final class GgufWriter {
 
     /** Adds a tensor; its data must hold exactly {@code type.bytesFor(elements)} bytes. */
     public GgufWriter tensor(String name, GgmlType type, long[] dims, MemorySegment data) {
-        GgufTensor t = new GgufTensor(name, type, dims.clone(), data);
-        if (data.byteSize() != type.bytesFor(t.elements())) {
-            throw new IllegalArgumentException("tensor " + name + ": " + data.byteSize() + " bytes given, "
-                    + type.bytesFor(t.elements()) + " expected");
+        return tensor(name, type, dims, () -> data);
+    }
+
+    /**
+     * Adds a tensor whose bytes are produced when the file is written, so that files larger than
+     * memory can be written tensor by tensor.
+     */
+    public GgufWriter tensor(String name, GgmlType type, long[] dims, Supplier<MemorySegment> data) {
+        long elements = 1;
+        for (long d : dims) {
+            elements *= d;
         }
-        tensors.add(t);
+        tensors.add(new Entry(name, type, dims.clone(), type.bytesFor(elements), data));
         return this;
     }
 
@@ -68,7 +80,7 @@ public final class GgufWriter {
             }
             long offset = 0;
             List<Long> offsets = new ArrayList<>();
-            for (GgufTensor t : tensors) {
+            for (Entry t : tensors) {
                 out.string(t.name());
                 out.i32(t.dims().length);
                 for (long d : t.dims()) {
@@ -77,7 +89,7 @@ public final class GgufWriter {
                 out.i32(t.type().id());
                 out.i64(offset);
                 offsets.add(offset);
-                offset = GgufFile.alignUp(offset + t.data().byteSize(), alignment);
+                offset = GgufFile.alignUp(offset + t.bytes(), alignment);
             }
             out.pad(alignment);
             long dataStart = out.count;
@@ -86,7 +98,13 @@ public final class GgufWriter {
                 if (out.count - dataStart != offsets.get(i)) {
                     throw new IllegalStateException("tensor offset drifted");
                 }
-                out.segment(tensors.get(i).data());
+                Entry t = tensors.get(i);
+                MemorySegment data = t.data().get();
+                if (data.byteSize() != t.bytes()) {
+                    throw new IllegalArgumentException("tensor " + t.name() + ": " + data.byteSize() + " bytes given, "
+                            + t.bytes() + " expected for " + t.type() + " " + java.util.Arrays.toString(t.dims()));
+                }
+                out.segment(data);
             }
         }
     }
