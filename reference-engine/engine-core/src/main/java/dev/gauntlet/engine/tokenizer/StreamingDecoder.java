@@ -50,9 +50,11 @@ public final class StreamingDecoder {
     }
 
     /**
-     * The length of the shortest suffix of {@code buf[0, len)} that is the valid start of a UTF-8
-     * sequence still missing bytes, or 0. Splitting before such a lead byte never changes how the
-     * bytes before it decode, because a lead byte always begins a new sequence.
+     * The length of the suffix of {@code buf[0, len)} that starts with a multi-byte lead byte and
+     * has fewer bytes than that lead announces, or 0. Such a tail is held back even if it is
+     * already invalid: the JDK decodes a truncated sequence at the end of its input differently
+     * from the same bytes followed by more, so only a cut before a lead byte whose sequence is
+     * complete (or hopeless) keeps streamed text equal to {@link Tokenizer#decode}.
      */
     static int incompleteTail(byte[] buf, int len) {
         for (int back = 1; back <= Math.min(3, len); back++) {
@@ -64,25 +66,8 @@ public final class StreamingDecoder {
                 continue; // continuation byte: keep looking for the lead
             }
             int need = lead < 0xC2 ? 0 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF5 ? 4 : 0;
-            if (need <= back) {
-                return 0; // complete, or not a valid lead byte at all: nothing to wait for
-            }
-            if (back >= 2 && !validSecondByte(lead, buf[len - back + 1] & 0xFF)) {
-                return 0;
-            }
-            return back;
+            return need > back ? back : 0;
         }
         return 0;
-    }
-
-    /** The second-byte ranges that exclude overlong forms, surrogates and code points above U+10FFFF. */
-    private static boolean validSecondByte(int lead, int second) {
-        return switch (lead) {
-            case 0xE0 -> second >= 0xA0 && second <= 0xBF;
-            case 0xED -> second >= 0x80 && second <= 0x9F;
-            case 0xF0 -> second >= 0x90 && second <= 0xBF;
-            case 0xF4 -> second >= 0x80 && second <= 0x8F;
-            default -> true;
-        };
     }
 }
