@@ -135,7 +135,7 @@ public final class BpeTrainer {
         /** Adds {@code sign * f} per adjacent pair of {@code syms} to {@code delta}; indexes pairs that hold {@code indexToken} (all when -1). */
         private void countPairs(int w, int[] syms, long f, Map<Long, Long> delta, int indexToken) {
             for (int j = 0; j + 1 < syms.length; j++) {
-                long p = pair(syms[j], syms[j + 1]);
+                long p = BytePairTokenizer.pair(syms[j], syms[j + 1]);
                 delta.merge(p, f, Long::sum);
                 if (f > 0 && (indexToken < 0 || syms[j] == indexToken || syms[j + 1] == indexToken)) {
                     pairWords.computeIfAbsent(p, k -> new IntBag()).add(w);
@@ -221,10 +221,6 @@ public final class BpeTrainer {
                 words[w] = syms;
             }
             apply(delta);
-        }
-
-        private static long pair(int a, int b) {
-            return ((long) a << 32) | (b & 0xFFFFFFFFL);
         }
     }
 

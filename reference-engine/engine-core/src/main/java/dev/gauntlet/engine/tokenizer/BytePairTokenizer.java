@@ -49,7 +49,8 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
         }
     }
 
-    private static long pair(int a, int b) {
+    /** Two token ids packed in a long, as hash keys for pairs. */
+    static long pair(int a, int b) {
         return ((long) a << 32) | (b & 0xFFFFFFFFL);
     }
 

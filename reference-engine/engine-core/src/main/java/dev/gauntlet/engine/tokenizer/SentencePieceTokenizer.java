@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  *
  * <p>Round trip: because of the space prefix, {@code decode(encode(s, false, false))} is
  * {@code " " + s} for non-empty {@code s} when {@code add_space_prefix} is set, and {@code s}
- * otherwise.
+ * otherwise (a user-defined token's text inside {@code s} is always split out, and gets a space
+ * after it too).
  */
 public final class SentencePieceTokenizer extends VocabularyTokenizer {
     private static final char SPACE_MARK = '\u2581';

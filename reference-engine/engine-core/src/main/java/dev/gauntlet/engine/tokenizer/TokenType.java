@@ -39,9 +39,4 @@ public enum TokenType {
         }
         throw new IllegalArgumentException("unknown token type " + id);
     }
-
-    /** Whether decoding writes the token's stored text verbatim (no space or byte-level mapping). */
-    boolean decodesAsText() {
-        return this != NORMAL && this != BYTE;
-    }
 }

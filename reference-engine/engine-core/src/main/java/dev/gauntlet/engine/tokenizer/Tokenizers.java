@@ -3,6 +3,7 @@ package dev.gauntlet.engine.tokenizer;
 import dev.gauntlet.engine.gguf.GgufFile;
 import dev.gauntlet.engine.gguf.GgufFormatException;
 import dev.gauntlet.engine.gguf.GgufValue;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class Tokenizers {
             }
             return switch (v.value()) {
                 case int[] a -> a;
-                case long[] a -> java.util.Arrays.stream(a).mapToInt(Math::toIntExact).toArray();
+                case long[] a -> Arrays.stream(a).mapToInt(Math::toIntExact).toArray();
                 default -> throw new GgufFormatException(source + ": " + PREFIX + key + " is not an integer array (" + v + ")");
             };
         }

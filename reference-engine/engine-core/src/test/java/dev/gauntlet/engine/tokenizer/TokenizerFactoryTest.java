@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.engine.gguf.GgufFormatException;
 import dev.gauntlet.engine.gguf.GgufValue;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,8 +68,8 @@ class TokenizerFactoryTest {
         // After a special token SentencePiece adds the space prefix again.
         assertArrayEquals(new int[] {1, tok.idOf("\u2581a"), user, tok.idOf("\u2581a")}, tok.encode("<s>a<user>a", false, true));
         int[] plain = tok.encode("<s>a<user>a", false, false);
-        assertFalse(java.util.Arrays.stream(plain).anyMatch(id -> id == 1));
-        assertTrue(java.util.Arrays.stream(plain).anyMatch(id -> id == user));
+        assertFalse(Arrays.stream(plain).anyMatch(id -> id == 1));
+        assertTrue(Arrays.stream(plain).anyMatch(id -> id == user));
         assertEquals(" <s>a<user> a", tok.decode(plain));
     }
 
