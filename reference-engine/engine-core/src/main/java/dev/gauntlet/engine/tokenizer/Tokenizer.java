@@ -25,6 +25,9 @@ public interface Tokenizer {
     /** The vocabulary's piece string for an id, as stored in the GGUF. */
     String piece(int id);
 
+    /** The id whose stored piece is exactly {@code piece} (e.g. {@code "<|eot_id|>"}), or -1. */
+    int idOf(String piece);
+
     /** Vocabulary size. */
     int vocabSize();
 
