@@ -13,7 +13,7 @@ import java.util.PriorityQueue;
 /**
  * Learns a byte-level BPE vocabulary from text, in the Llama-3 layout: ids 0 to 255 are the bytes
  * in {@link ByteLevelAlphabet} order, then one piece per learned merge, then the special tokens,
- * then {@code <|reserved_N|>} padding (CONTROL) when the text yields too few merges to reach the
+ * then {@code <|reserved_N|>} padding (UNUSED) when the text yields too few merges to reach the
  * requested size.
  *
  * <p>The text is split with the {@link PreTokenizer#LLAMA3} pattern and pre-token frequencies are
@@ -90,7 +90,9 @@ public final class BpeTrainer {
             if (!ids.containsKey(reserved)) {
                 ids.put(reserved, tokens.size());
                 tokens.add(reserved);
-                types.add(TokenType.CONTROL);
+                // UNUSED, not CONTROL: a 128k vocabulary padded with control tokens would make
+                // every encode scan them all for special-token text.
+                types.add(TokenType.UNUSED);
             }
         }
         int eot = specials.eot() == null ? -1 : ids.get(specials.eot());

@@ -50,7 +50,7 @@ class TokenizerBpeTrainerTest {
         assertEquals(BpeTrainer.SpecialTokens.llama3().tokens(), v.tokens().subList(normal, normal + 5));
         for (int id = normal + 5; id < 300; id++) {
             assertEquals("<|reserved_" + (id - normal - 5) + "|>", v.tokens().get(id));
-            assertEquals(TokenType.CONTROL, v.types().get(id));
+            assertEquals(TokenType.UNUSED, v.types().get(id));
         }
     }
 
