@@ -2,6 +2,7 @@ package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.Parallel;
+import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -84,6 +85,20 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
 
     final long rowOffset(int row) {
         return java.util.Objects.checkIndex(row, rows) * rowBytes;
+    }
+
+    /**
+     * Sets {@code out[b*rows + row]} to the float row at byte {@code offset} of {@code w} dotted
+     * with each input vector: one streaming pass for a single input, else one pass per group.
+     */
+    final void multiplyFloatRow(MemorySegment w, long offset, float[] x, int batch, float[] out, int row) {
+        if (batch == 1) {
+            out[row] = VectorKernels.dot(w, offset, x, 0, cols);
+            return;
+        }
+        for (int b = 0; b < batch; b += VectorKernels.GROUP) {
+            VectorKernels.dotGroup(w, offset, cols, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+        }
     }
 
     /** The first {@code batch × cols} inputs rounded as this type's kernel needs. */

@@ -1,7 +1,6 @@
 package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
-import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /** F32 weights; inputs are used as they are. */
@@ -19,9 +18,6 @@ public final class F32Matrix extends AbstractWeightMatrix<float[]> {
 
     @Override
     void multiplyRow(int row, float[] x, int batch, float[] out, RowScratch scratch) {
-        long off = rowOffset(row);
-        for (int b = 0; b < batch; b++) {
-            out[b * rows + row] = VectorKernels.dot(data, off, x, b * cols, cols);
-        }
+        multiplyFloatRow(data, rowOffset(row), x, batch, out, row);
     }
 }

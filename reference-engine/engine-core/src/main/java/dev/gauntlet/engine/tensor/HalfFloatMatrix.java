@@ -1,7 +1,6 @@
 package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
-import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /** 16-bit float weights (F16, BF16): each row is widened to floats once, then dotted with every input. */
@@ -17,8 +16,6 @@ abstract sealed class HalfFloatMatrix extends AbstractWeightMatrix<float[]> perm
     @Override
     final void multiplyRow(int row, float[] x, int batch, float[] out, RowScratch scratch) {
         widenRow(rowOffset(row), scratch.values);
-        for (int b = 0; b < batch; b++) {
-            out[b * rows + row] = VectorKernels.dot(scratch.valuesSegment, 0, x, b * cols, cols);
-        }
+        multiplyFloatRow(scratch.valuesSegment, 0, x, batch, out, row);
     }
 }

@@ -37,8 +37,9 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
             return;
         }
         unpack(off, scratch.values, scratch.scales);
-        for (int b = 0; b < batch; b++) {
-            out[b * rows + row] = VectorKernels.dotUnpacked(scratch.values, scratch.scales, blocks, x, b);
+        for (int b = 0; b < batch; b += VectorKernels.GROUP) {
+            VectorKernels.dotUnpackedGroup(scratch.values, scratch.scales, blocks, x, b,
+                    Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
         }
     }
 }
