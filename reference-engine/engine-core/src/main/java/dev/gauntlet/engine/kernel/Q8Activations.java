@@ -1,0 +1,17 @@
+package dev.gauntlet.engine.kernel;
+
+/**
+ * A batch of input vectors quantized to Q8_0 blocks, kept unpacked for the kernels.
+ *
+ * @param q     the int8 values as floats, {@code batch × cols}, vector {@code b} at {@code b*cols}
+ * @param d     each block's scale (already rounded to fp16), {@code batch × cols/32}
+ * @param cols  elements per vector, a multiple of 32
+ * @param batch number of vectors
+ */
+public record Q8Activations(float[] q, float[] d, int cols, int batch) {
+
+    /** Blocks per vector. */
+    public int blocks() {
+        return cols / ActivationQuantizer.BLOCK;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gauntlet.engine.tensor;
+
+import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.kernel.Q8Activations;
+import dev.gauntlet.engine.kernel.VectorKernels;
+import java.lang.foreign.MemorySegment;
+
+/** Q4_0 weights: blocks of an fp16 scale and 16 bytes of 4-bit values offset by 8. */
+public final class Q4_0Matrix extends QuantizedMatrix {
+
+    /** A view of {@code rows × cols} Q4_0 weights in {@code data} (not copied); {@code cols} a multiple of 32. */
+    public Q4_0Matrix(int rows, int cols, MemorySegment data) {
+        super(GgmlType.Q4_0, rows, cols, data);
+    }
+
+    @Override
+    float dotPacked(long offset, Q8Activations x, int b) {
+        return VectorKernels.dotQ4_0(data, offset, blocks, x, b);
+    }
+
+    @Override
+    void unpack(long offset, float[] q, float[] d) {
+        VectorKernels.decodeQ4_0(data, offset, blocks, q, d);
+    }
+}

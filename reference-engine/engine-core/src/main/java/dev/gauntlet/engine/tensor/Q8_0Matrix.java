@@ -1,0 +1,25 @@
+package dev.gauntlet.engine.tensor;
+
+import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.kernel.Q8Activations;
+import dev.gauntlet.engine.kernel.VectorKernels;
+import java.lang.foreign.MemorySegment;
+
+/** Q8_0 weights: blocks of an fp16 scale and 32 signed bytes. */
+public final class Q8_0Matrix extends QuantizedMatrix {
+
+    /** A view of {@code rows × cols} Q8_0 weights in {@code data} (not copied); {@code cols} a multiple of 32. */
+    public Q8_0Matrix(int rows, int cols, MemorySegment data) {
+        super(GgmlType.Q8_0, rows, cols, data);
+    }
+
+    @Override
+    float dotPacked(long offset, Q8Activations x, int b) {
+        return VectorKernels.dotQ8_0(data, offset, blocks, x, b);
+    }
+
+    @Override
+    void unpack(long offset, float[] q, float[] d) {
+        VectorKernels.decodeQ8_0(data, offset, blocks, q, d);
+    }
+}
