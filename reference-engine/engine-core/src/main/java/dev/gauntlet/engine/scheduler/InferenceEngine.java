@@ -154,9 +154,14 @@ public final class InferenceEngine implements AutoCloseable {
         stepListeners.add(listener);
     }
 
-    /** The latest snapshot (updated between steps). */
+    /**
+     * The latest snapshot: batch and KV figures as of the last step boundary; rejection counts
+     * live, since submit-time rejections happen on callers' threads.
+     */
     public EngineStats stats() {
-        return stats;
+        EngineStats s = stats;
+        return new EngineStats(s.running(), s.waiting(), s.lastBatchSize(), s.steps(), s.preemptions(),
+                rejectionCounts(), s.finished(), s.usedKvBlocks(), s.heldBackKvBlocks(), s.totalKvBlocks());
     }
 
     /**
@@ -381,12 +386,16 @@ public final class InferenceEngine implements AutoCloseable {
                 new Usage(s.promptLength(), s.generated()), timings, s.preemptions));
     }
 
-    private void publishStats() {
+    private Map<RejectionReason, Long> rejectionCounts() {
         Map<RejectionReason, Long> byReason = new EnumMap<>(RejectionReason.class);
         for (RejectionReason r : RejectionReason.values()) {
             byReason.put(r, rejections.get(r.ordinal()));
         }
+        return byReason;
+    }
+
+    private void publishStats() {
         stats = new EngineStats(scheduler.runningCount(), scheduler.waitingCount(), lastBatchSize, steps, preemptions,
-                byReason, finished, cache.usedBlocks(), cache.heldBackBlocks(), cache.totalBlocks());
+                rejectionCounts(), finished, cache.usedBlocks(), cache.heldBackBlocks(), cache.totalBlocks());
     }
 }
