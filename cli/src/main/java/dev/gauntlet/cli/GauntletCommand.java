@@ -1,0 +1,38 @@
+package dev.gauntlet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./gauntlet} entry point: one subcommand per job. */
+@Command(name = "gauntlet",
+        mixinStandardHelpOptions = true,
+        version = "gauntlet 0.1.0",
+        description = "Load, chaos and accuracy suites for LLM inference engines, with a reference quantized Llama engine.",
+        subcommands = {ModelCommand.class, GenerateCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+public final class GauntletCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: bad option values are reported by name, without a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new GauntletCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof dev.gauntlet.engine.gguf.GgufFormatException
+                    || ex instanceof java.io.IOException) {
+                commandLine.getErr().println("gauntlet " + commandLine.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+}

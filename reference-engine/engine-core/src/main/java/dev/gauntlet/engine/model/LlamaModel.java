@@ -1,0 +1,283 @@
+package dev.gauntlet.engine.model;
+
+import dev.gauntlet.engine.kernel.Parallel;
+import dev.gauntlet.engine.kv.BlockTable;
+import dev.gauntlet.engine.kv.PagedKvCache;
+import dev.gauntlet.engine.tensor.WeightMatrix;
+import java.util.List;
+
+/**
+ * The Llama forward pass on the CPU, read top to bottom: embedding, then per block RMSNorm →
+ * grouped-query attention with RoPE over the paged KV cache → residual → RMSNorm → SwiGLU →
+ * residual, then the final norm and the output head.
+ *
+ * <p>All tokens of a step (decode tokens of running sequences and prefill chunks alike) go through
+ * every weight matrix together, so each weight is read once per step whatever the batch.
+ * Activations are float32; weights stay in their stored type.
+ */
+public final class LlamaModel implements ForwardModel {
+    private final LlamaConfig config;
+    private final LlamaWeights weights;
+    private final float[] ropeInvFreq;
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights) {
+        this.config = config;
+        this.weights = weights;
+        // llama.cpp's "normal" RoPE: the adjacent pair (2i, 2i+1) turns by pos · base^(−2i/ropeDim).
+        this.ropeInvFreq = new float[config.ropeDim() / 2];
+        for (int i = 0; i < ropeInvFreq.length; i++) {
+            ropeInvFreq[i] = (float) Math.pow(config.ropeTheta(), -2.0 * i / config.ropeDim());
+        }
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The weights this model runs. */
+    public LlamaWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public PagedKvCache newKvCache(long budgetBytes, int blockSize) {
+        return PagedKvCache.forBudget(budgetBytes, config.layers(), config.kvDim(), blockSize);
+    }
+
+    @Override
+    public float[][] forward(List<SequenceChunk> chunks, PagedKvCache cache) {
+        StepLayout step = new StepLayout(chunks, cache, config);
+        int n = step.tokens;
+        int dim = config.dim();
+        int kvDim = config.kvDim();
+        int ffn = config.hiddenDim();
+
+        float[] x = new float[n * dim];
+        for (int t = 0; t < n; t++) {
+            weights.tokenEmbedding().readRow(step.tokenIds[t], x, t * dim);
+        }
+        float[] xb = new float[n * dim];
+        float[] q = new float[n * dim];
+        float[] k = new float[n * kvDim];
+        float[] v = new float[n * kvDim];
+        float[] att = new float[n * dim];
+        float[] proj = new float[n * dim];
+        float[] gate = new float[n * ffn];
+        float[] up = new float[n * ffn];
+
+        for (int l = 0; l < config.layers(); l++) {
+            LlamaWeights.Layer layer = weights.layers()[l];
+            rmsNorm(x, layer.attnNorm(), xb, n);
+            layer.wq().matmul(xb, q, n);
+            layer.wk().matmul(xb, k, n);
+            layer.wv().matmul(xb, v, n);
+            for (int t = 0; t < n; t++) {
+                rope(q, t * dim, config.heads(), step.positions[t]);
+                rope(k, t * kvDim, config.kvHeads(), step.positions[t]);
+                int slot = step.slot(t);
+                System.arraycopy(k, t * kvDim, cache.keys(l), slot, kvDim);
+                System.arraycopy(v, t * kvDim, cache.values(l), slot, kvDim);
+            }
+            attention(step, cache, l, q, att);
+            layer.wo().matmul(att, proj, n);
+            add(x, proj, n * dim);
+
+            rmsNorm(x, layer.ffnNorm(), xb, n);
+            layer.gate().matmul(xb, gate, n);
+            layer.up().matmul(xb, up, n);
+            swiGlu(gate, up, n * ffn);
+            layer.down().matmul(gate, proj, n);
+            add(x, proj, n * dim);
+        }
+        return outputLogits(step, x);
+    }
+
+    /** Final norm and output head, only for the rows the chunks asked for. */
+    private float[][] outputLogits(StepLayout step, float[] x) {
+        int dim = config.dim();
+        int vocab = config.vocab();
+        int rows = 0;
+        for (SequenceChunk c : step.chunks) {
+            rows += c.logitRows();
+        }
+        float[] selected = new float[rows * dim];
+        int r = 0;
+        int t = 0;
+        for (SequenceChunk c : step.chunks) {
+            int first = c.logitsForAll() ? t : t + c.tokens().length - 1;
+            for (int i = first; i < t + c.tokens().length; i++) {
+                System.arraycopy(x, i * dim, selected, r++ * dim, dim);
+            }
+            t += c.tokens().length;
+        }
+        float[] normed = new float[rows * dim];
+        rmsNorm(selected, weights.outputNorm(), normed, rows);
+        float[] logits = new float[rows * vocab];
+        weights.output().matmul(normed, logits, rows);
+        float[][] out = new float[step.chunks.size()][];
+        r = 0;
+        for (int c = 0; c < out.length; c++) {
+            int count = step.chunks.get(c).logitRows();
+            out[c] = java.util.Arrays.copyOfRange(logits, r * vocab, (r + count) * vocab);
+            r += count;
+        }
+        return out;
+    }
+
+    /** {@code out = x / sqrt(mean(x²) + eps) * w}, row by row. */
+    private void rmsNorm(float[] x, float[] w, float[] out, int rows) {
+        int dim = w.length;
+        Parallel.forRange(rows, 8, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int o = r * dim;
+                double ss = 0;
+                for (int i = 0; i < dim; i++) {
+                    ss += x[o + i] * x[o + i];
+                }
+                float scale = (float) (1.0 / Math.sqrt(ss / dim + config.normEps()));
+                for (int i = 0; i < dim; i++) {
+                    out[o + i] = x[o + i] * scale * w[i];
+                }
+            }
+        });
+    }
+
+    /** Rotates the adjacent pairs of the first {@code ropeDim} dimensions of each head. */
+    private void rope(float[] vec, int offset, int heads, int pos) {
+        int headDim = config.headDim();
+        double p = pos / (double) config.ropeScale();
+        for (int i = 0; i < ropeInvFreq.length; i++) {
+            double angle = p * ropeInvFreq[i];
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            for (int h = 0; h < heads; h++) {
+                int j = offset + h * headDim + 2 * i;
+                float a = vec[j];
+                float b = vec[j + 1];
+                vec[j] = a * cos - b * sin;
+                vec[j + 1] = a * sin + b * cos;
+            }
+        }
+    }
+
+    /**
+     * Causal attention of every token over its own sequence's cached positions {@code 0..pos};
+     * query head {@code h} reads KV head {@code h / (heads / kvHeads)}.
+     */
+    private void attention(StepLayout step, PagedKvCache cache, int layer, float[] q, float[] att) {
+        int heads = config.heads();
+        int headDim = config.headDim();
+        int dim = config.dim();
+        int group = heads / config.kvHeads();
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        Parallel.forRange(step.tokens * heads, 1, (start, end) -> {
+            float[] scores = new float[step.maxPos + 1];
+            for (int th = start; th < end; th++) {
+                int t = th / heads;
+                int h = th % heads;
+                int qo = t * dim + h * headDim;
+                int kvo = (h / group) * headDim;
+                BlockTable table = step.tables[t];
+                int len = step.positions[t] + 1;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p < len; p++) {
+                    int ko = cache.offset(table, p) + kvo;
+                    float s = 0;
+                    for (int i = 0; i < headDim; i++) {
+                        s += q[qo + i] * keys[ko + i];
+                    }
+                    s *= scale;
+                    scores[p] = s;
+                    max = Math.max(max, s);
+                }
+                float sum = 0;
+                for (int p = 0; p < len; p++) {
+                    scores[p] = (float) Math.exp(scores[p] - max);
+                    sum += scores[p];
+                }
+                int ao = t * dim + h * headDim;
+                java.util.Arrays.fill(att, ao, ao + headDim, 0f);
+                for (int p = 0; p < len; p++) {
+                    float w = scores[p] / sum;
+                    int vo = cache.offset(table, p) + kvo;
+                    for (int i = 0; i < headDim; i++) {
+                        att[ao + i] += w * values[vo + i];
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code gate = silu(gate) * up}. */
+    private static void swiGlu(float[] gate, float[] up, int n) {
+        Parallel.forRange(n, 16384, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+        });
+    }
+
+    private static void add(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] += y[i];
+        }
+    }
+
+    /** The step's tokens flattened across chunks, each with its position and block table. */
+    private static final class StepLayout {
+        final List<SequenceChunk> chunks;
+        final PagedKvCache cache;
+        final int tokens;
+        final int[] tokenIds;
+        final int[] positions;
+        final BlockTable[] tables;
+        final int maxPos;
+
+        StepLayout(List<SequenceChunk> chunks, PagedKvCache cache, LlamaConfig config) {
+            this.chunks = chunks;
+            this.cache = cache;
+            int n = 0;
+            for (SequenceChunk c : chunks) {
+                n += c.tokens().length;
+            }
+            tokens = n;
+            tokenIds = new int[n];
+            positions = new int[n];
+            tables = new BlockTable[n];
+            int t = 0;
+            int max = 0;
+            for (SequenceChunk c : chunks) {
+                if (c.tokens().length == 0) {
+                    throw new IllegalArgumentException("empty sequence chunk");
+                }
+                if (cache.blocksFor(c.startPos() + c.tokens().length) > c.blocks().size()) {
+                    throw new IllegalStateException("KV blocks do not cover positions up to " + (c.startPos() + c.tokens().length));
+                }
+                if (c.startPos() < 0 || c.startPos() + c.tokens().length > config.contextLength()) {
+                    throw new IllegalArgumentException("positions " + c.startPos() + ".." + (c.startPos() + c.tokens().length - 1)
+                            + " exceed the context length " + config.contextLength());
+                }
+                for (int i = 0; i < c.tokens().length; i++) {
+                    int id = c.tokens()[i];
+                    if (id < 0 || id >= config.vocab()) {
+                        throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + config.vocab() + ")");
+                    }
+                    tokenIds[t] = id;
+                    positions[t] = c.startPos() + i;
+                    tables[t] = c.blocks();
+                    max = Math.max(max, positions[t]);
+                    t++;
+                }
+            }
+            maxPos = max;
+        }
+
+        int slot(int t) {
+            return cache.offset(tables[t], positions[t]);
+        }
+    }
+}
