@@ -53,6 +53,16 @@ public final class FakeTokenizer implements Tokenizer {
     }
 
     @Override
+    public int idOf(String piece) {
+        for (int id = 0; id < VOCAB; id++) {
+            if (piece(id).equals(piece)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    @Override
     public int vocabSize() {
         return VOCAB;
     }
