@@ -27,8 +27,10 @@ public final class GauntletCommand implements Runnable {
         CommandLine cl = new CommandLine(new GauntletCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof dev.gauntlet.engine.gguf.GgufFormatException
+                    || ex instanceof dev.gauntlet.engine.scheduler.RequestRejectedException
                     || ex instanceof java.io.IOException) {
-                commandLine.getErr().println("gauntlet " + commandLine.getCommandName() + ": " + ex.getMessage());
+                String message = ex instanceof java.nio.file.NoSuchFileException ? "no such file: " + ex.getMessage() : ex.getMessage();
+                System.err.println("gauntlet " + commandLine.getCommandName() + ": " + message);
                 return 2;
             }
             throw ex;

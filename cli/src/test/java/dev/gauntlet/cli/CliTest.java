@@ -1,0 +1,102 @@
+package dev.gauntlet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI end to end, in process: write a synthetic model, generate from it, and reject bad values by name. */
+class CliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    /** Exit code, standard output and standard error of one invocation. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = GauntletCommand.commandLine();
+        StringWriter usage = new StringWriter();
+        cl.setErr(new PrintWriter(usage, true));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        PrintStream oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = cl.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), usage + err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    static void synth() {
+        model = dir.resolve("tiny.gguf");
+        Run r = run("model", "synth", "--shape", "tiny", "--out", model.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("656,000 parameters"), r.out());
+    }
+
+    @Test
+    void promptIdsWithTopLogprobsPrintOneJsonObjectPerToken() throws Exception {
+        Run r = run("generate", "--model", model.toString(), "--prompt-ids", "1000,5,77", "--max-tokens", "5",
+                "--top-logprobs", "3", "--ignore-eos");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(5, lines.length, r.out());
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < lines.length; i++) {
+            JsonNode n = json.readTree(lines[i]);
+            assertEquals(i, n.get("step").asInt());
+            JsonNode top = n.get("top");
+            assertEquals(3, top.size());
+            // Greedy: the chosen token is the most probable one, and probabilities are sorted.
+            assertEquals(n.get("token").asInt(), top.get(0).get(0).asInt());
+            assertTrue(top.get(0).get(1).asDouble() >= top.get(1).get(1).asDouble());
+            assertTrue(top.get(0).get(1).asDouble() <= 1.0);
+        }
+    }
+
+    @Test
+    void textPromptStreamsText() {
+        Run r = run("generate", "--model", model.toString(), "--prompt", "In the beginning", "--max-tokens", "8",
+                "--quant", "q4_0", "--ignore-eos");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(!r.out().isBlank());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        Run quant = run("generate", "--model", model.toString(), "--prompt", "x", "--quant", "q5_k");
+        assertEquals(2, quant.exit());
+        assertTrue(quant.err().contains("'q5_k'"), quant.err());
+
+        Run ids = run("generate", "--model", model.toString(), "--prompt-ids", "1,99999");
+        assertTrue(ids.exit() != 0);
+        assertTrue(ids.err().contains("99999"), ids.err());
+
+        Run shape = run("model", "synth", "--shape", "huge", "--out", dir.resolve("x.gguf").toString());
+        assertEquals(2, shape.exit());
+        assertTrue(shape.err().contains("'huge'"), shape.err());
+
+        Run missing = run("generate", "--model", dir.resolve("nope.gguf").toString(), "--prompt", "x");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("nope.gguf"), missing.err());
+    }
+}
