@@ -26,7 +26,7 @@ public final class CompletionsEndpoint {
             promptText = prompt.asString();
             tokens = tok.encode(promptText, true, false);
         } else if (prompt != null && prompt.isArray()) {
-            tokens = tokenIds(prompt);
+            tokens = tokenIds(prompt, tok.vocabSize());
             promptText = tok.decode(tokens);
         } else {
             throw ApiException.badRequest("prompt", "prompt must be a string or an array of token ids");
@@ -52,7 +52,8 @@ public final class CompletionsEndpoint {
         return prompt;
     }
 
-    private static int[] tokenIds(JsonNode array) {
+    /** Token ids, checked against the vocabulary here because the echo decodes them before the engine sees them. */
+    private static int[] tokenIds(JsonNode array, int vocab) {
         int[] ids = new int[array.size()];
         for (int i = 0; i < ids.length; i++) {
             JsonNode id = array.get(i);
@@ -60,6 +61,10 @@ public final class CompletionsEndpoint {
                 throw ApiException.badRequest("prompt", "prompt[" + i + "] is not a token id: " + id);
             }
             ids[i] = id.asInt();
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw ApiException.badRequest("prompt", "prompt[" + i + "] = " + ids[i]
+                        + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+            }
         }
         return ids;
     }
