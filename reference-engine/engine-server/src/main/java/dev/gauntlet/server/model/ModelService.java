@@ -118,9 +118,12 @@ public final class ModelService implements AutoCloseable {
         return loadedAt;
     }
 
-    /** Stops being ready, ends every unfinished request, stops the engine and unmaps the file. */
+    /** Stops being ready, ends every unfinished request, stops the engine and unmaps the file; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (state == State.STOPPED) {
+            return;
+        }
         state = State.STOPPED;
         engine.close();
         loaded.close();
