@@ -1,0 +1,77 @@
+package dev.gauntlet.server;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.boot.SpringApplication;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar engine-server.jar --model F.gguf [--port N] ...}: parses the command line and
+ * starts the Spring application with the equivalent properties, so that options read like the
+ * CLI's ({@code --model F.gguf}) rather than Spring's ({@code --gauntlet.model=F.gguf}).
+ */
+@Command(name = "engine-server", mixinStandardHelpOptions = true,
+        description = "OpenAI-compatible HTTP server around the Gauntlet reference engine.")
+public final class ServerMain implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "GGUF model file.")
+    Path model;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--quant", description = "Convert weights at load: f32, f16, bf16, q8_0 or q4_0.")
+    String quant;
+
+    @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget (default: ${DEFAULT-VALUE}).")
+    long kvCacheBytes;
+
+    @Option(names = "--max-batch-size", defaultValue = "32", description = "Most sequences per step (default: ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--max-tokens-per-step", defaultValue = "512", description = "Most tokens per step (default: ${DEFAULT-VALUE}).")
+    int maxTokensPerStep;
+
+    @Option(names = "--max-queue", defaultValue = "64", description = "Most waiting requests before HTTP 429 (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body before HTTP 413 (default: ${DEFAULT-VALUE}).")
+    int maxBodyBytes;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ServerMain());
+        int exit = cli.execute(args);
+        if (exit != 0 || cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+            System.exit(exit);
+        }
+    }
+
+    /** Starts the server; it keeps running on its own (non-daemon) threads after this returns. */
+    @Override
+    public Integer call() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.address", host);
+        properties.put("server.port", port);
+        properties.put("gauntlet.model", model.toString());
+        if (quant != null) {
+            properties.put("gauntlet.quant", quant);
+        }
+        properties.put("gauntlet.kv-cache-bytes", kvCacheBytes);
+        properties.put("gauntlet.max-batch-size", maxBatchSize);
+        properties.put("gauntlet.max-tokens-per-step", maxTokensPerStep);
+        properties.put("gauntlet.max-queue", maxQueue);
+        properties.put("gauntlet.max-body-bytes", maxBodyBytes);
+        // As Spring command-line arguments they override application.properties (default properties would not).
+        String[] springArgs = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        SpringApplication.run(GauntletServerApplication.class, springArgs);
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gauntlet.server;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The server's settings ({@code gauntlet.*} properties, filled from the command line by {@link ServerMain}).
+ *
+ * @param model             GGUF model file
+ * @param quant             weight type to convert to at load ({@code q8_0}, ...), or null to keep the stored types
+ * @param kvCacheBytes      KV cache budget
+ * @param kvBlockSize       tokens per KV block
+ * @param maxBatchSize      most sequences in one engine step
+ * @param maxTokensPerStep  most tokens in one engine step (prefill chunking)
+ * @param maxQueue          most requests waiting for a batch slot; beyond it requests get HTTP 429
+ * @param maxBodyBytes      largest accepted request body; larger ones get HTTP 413
+ * @param retryAfterSeconds the {@code Retry-After} sent with HTTP 429
+ */
+@ConfigurationProperties("gauntlet")
+public record ServerSettings(Path model, String quant,
+                             @DefaultValue("268435456") long kvCacheBytes,
+                             @DefaultValue("16") int kvBlockSize,
+                             @DefaultValue("32") int maxBatchSize,
+                             @DefaultValue("512") int maxTokensPerStep,
+                             @DefaultValue("64") int maxQueue,
+                             @DefaultValue("1048576") int maxBodyBytes,
+                             @DefaultValue("1") int retryAfterSeconds) {
+
+    public ServerSettings {
+        if (model == null) {
+            throw new IllegalArgumentException("gauntlet.model (--model) is required");
+        }
+        if (maxQueue < 0) {
+            throw new IllegalArgumentException("--max-queue must be ≥ 0, got " + maxQueue);
+        }
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException("--max-body-bytes must be ≥ 1, got " + maxBodyBytes);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.gauntlet.server.model;
+
+import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.model.LoadedModel;
+import dev.gauntlet.engine.sampling.SamplingParams;
+import dev.gauntlet.engine.scheduler.EngineConfig;
+import dev.gauntlet.engine.scheduler.FinishEvent;
+import dev.gauntlet.engine.scheduler.FinishReason;
+import dev.gauntlet.engine.scheduler.GenerationRequest;
+import dev.gauntlet.engine.scheduler.InferenceEngine;
+import dev.gauntlet.engine.tokenizer.ChatTemplate;
+import dev.gauntlet.engine.tokenizer.Tokenizer;
+import dev.gauntlet.server.ServerSettings;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The served model: the loaded weights, its tokenizer and chat template, the running engine, and
+ * whether it is ready. Ready means loaded and one warm-up request completed (the first forward
+ * pass pays for JIT compilation and page faults, which no client should see as latency); it stops
+ * being ready once {@link #close()} begins.
+ */
+public final class ModelService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
+
+    /** Where the model is in its life. */
+    public enum State { WARMING_UP, READY, FAILED, STOPPED }
+
+    private final LoadedModel loaded;
+    private final InferenceEngine engine;
+    private final ChatTemplate chatTemplate;
+    private final Instant loadedAt = Instant.now();
+    private volatile State state = State.WARMING_UP;
+
+    private ModelService(LoadedModel loaded, InferenceEngine engine) {
+        this.loaded = loaded;
+        this.engine = engine;
+        this.chatTemplate = ChatTemplate.forTokenizer(loaded.tokenizer());
+    }
+
+    /** Loads the model named in {@code settings} and starts an engine over it. */
+    public static ModelService load(ServerSettings settings) throws IOException {
+        Optional<GgmlType> quant = Optional.ofNullable(settings.quant()).map(GgmlType::parse);
+        LoadedModel loaded = LoadedModel.load(settings.model(), quant);
+        try {
+            var cache = loaded.model().newKvCache(settings.kvCacheBytes(), settings.kvBlockSize());
+            var engine = new InferenceEngine(loaded.model(), loaded.tokenizer(), cache,
+                    new EngineConfig(settings.maxBatchSize(), settings.maxTokensPerStep()));
+            LOG.info("loaded {} ({}, {} KV blocks)", loaded.name(), loaded.quant(), cache.totalBlocks());
+            return new ModelService(loaded, engine);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    /** Runs one short greedy request and then reports ready; reports FAILED if it does not complete. */
+    public void warmUp() {
+        Tokenizer tok = loaded.tokenizer();
+        int first = tok.bos() >= 0 ? tok.bos() : 0;
+        try {
+            FinishEvent f = engine.submit(GenerationRequest.of("warm-up", new int[] {first, first},
+                    SamplingParams.builder().maxTokens(4).ignoreEos(true).build())).completion().join();
+            if (f.reason() != FinishReason.LENGTH) {
+                throw new IllegalStateException("warm-up ended with " + f.reason() + ": " + f.message());
+            }
+            if (state == State.WARMING_UP) {
+                state = State.READY;
+                LOG.info("warm-up done in {} ms; ready", f.timings().totalNanos() / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("warm-up failed; the server stays unready", e);
+            if (state == State.WARMING_UP) {
+                state = State.FAILED;
+            }
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isReady() {
+        return state == State.READY;
+    }
+
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    public Tokenizer tokenizer() {
+        return loaded.tokenizer();
+    }
+
+    public ChatTemplate chatTemplate() {
+        return chatTemplate;
+    }
+
+    /** The model's id in the API ({@code general.name} or the file name). */
+    public String name() {
+        return loaded.name();
+    }
+
+    /** The type the weights run in, lower case ({@code q8_0}). */
+    public String quant() {
+        return loaded.quant().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public int contextLength() {
+        return loaded.model().config().contextLength();
+    }
+
+    /** When the model was loaded (the model list's {@code created}). */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    /** Stops being ready, ends every unfinished request, stops the engine and unmaps the file; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.STOPPED;
+        engine.close();
+        loaded.close();
+    }
+}

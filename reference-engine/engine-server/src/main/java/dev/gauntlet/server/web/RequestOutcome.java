@@ -1,0 +1,77 @@
+package dev.gauntlet.server.web;
+
+import dev.gauntlet.engine.scheduler.FinishEvent;
+import dev.gauntlet.server.api.Timings;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * What a generation handler learned about its request, for the request log and the request
+ * counter: filled by the handler, read by {@link RequestIdFilter} after the reply. Lives as a
+ * request attribute.
+ */
+public final class RequestOutcome {
+    private static final String ATTRIBUTE = RequestOutcome.class.getName();
+
+    private final String requestId;
+    private boolean generation;
+    private String finishReason;
+    private Integer promptTokens;
+    private Integer completionTokens;
+    private Timings timings;
+
+    RequestOutcome(String requestId) {
+        this.requestId = requestId;
+    }
+
+    void attachTo(HttpServletRequest request) {
+        request.setAttribute(ATTRIBUTE, this);
+    }
+
+    /** The outcome of the request being handled. */
+    public static RequestOutcome of(HttpServletRequest request) {
+        return (RequestOutcome) request.getAttribute(ATTRIBUTE);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Marks this as a generation request (counted in {@code llm_requests_total}). */
+    public void generation() {
+        generation = true;
+    }
+
+    /** Records how the engine ended the request. */
+    public void finished(FinishEvent f) {
+        finishReason = f.reason().name().toLowerCase(java.util.Locale.ROOT);
+        promptTokens = f.usage().promptTokens();
+        completionTokens = f.usage().generatedTokens();
+        timings = Timings.of(f.timings());
+    }
+
+    /** Records that the client went away before the end (the engine's final event may come later). */
+    public void disconnected() {
+        finishReason = "cancelled";
+    }
+
+    boolean isGeneration() {
+        return generation;
+    }
+
+    /** The finish reason, or {@code none} when the request never ran. */
+    String finishReason() {
+        return finishReason == null ? "none" : finishReason;
+    }
+
+    Integer promptTokens() {
+        return promptTokens;
+    }
+
+    Integer completionTokens() {
+        return completionTokens;
+    }
+
+    Timings timings() {
+        return timings;
+    }
+}
