@@ -9,9 +9,10 @@ import java.lang.foreign.MemorySegment;
  * The shared matmul skeleton: checks shapes, rounds the whole batch's input once, then splits
  * rows across the worker pool and lets each subclass multiply one row against the whole batch.
  *
- * @param <I> the rounded input the subclass's row kernel consumes
+ * <p>Every kernel gives an input the same operation sequence whether it runs alone or in a
+ * group (see {@link VectorKernels}), so a result never depends on the batch around it.
  */
-abstract class AbstractWeightMatrix<I> implements WeightMatrix {
+abstract class AbstractWeightMatrix implements WeightMatrix {
     /** Weight bytes per parallel task at least: smaller tasks cost more in hand-off than they save. */
     private static final long MIN_TASK_BYTES = 64 * 1024;
     private static final ThreadLocal<RowScratch> SCRATCH = ThreadLocal.withInitial(RowScratch::new);
@@ -68,7 +69,7 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
             throw new IllegalArgumentException("matmul " + rows + "×" + cols + " batch " + batch
                     + ": x has " + x.length + ", out has " + out.length + " floats");
         }
-        I in = prepare(x, batch);
+        float[] in = prepare(x, batch);
         int grain = (int) Math.max(1, MIN_TASK_BYTES / rowBytes);
         Parallel.forRange(rows, grain, (start, end) -> {
             RowScratch scratch = SCRATCH.get().ensure(cols);
@@ -89,21 +90,22 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
 
     /**
      * Sets {@code out[b*rows + row]} to the float row at byte {@code offset} of {@code w} dotted
-     * with each input vector: one streaming pass for a single input, else one pass per group.
+     * with each input vector: one pass per group of inputs, a lone input (a batch of one, or the
+     * last of a batch) on its own rather than repeated to fill a group.
      */
     final void multiplyFloatRow(MemorySegment w, long offset, float[] x, int batch, float[] out, int row) {
-        if (batch == 1) {
-            out[row] = VectorKernels.dot(w, offset, x, 0, cols);
-            return;
-        }
-        for (int b = 0; b < batch; b += VectorKernels.GROUP) {
+        int b = 0;
+        for (; batch - b >= 2; b += VectorKernels.GROUP) {
             VectorKernels.dotGroup(w, offset, cols, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+        }
+        if (b < batch) {
+            out[b * rows + row] = VectorKernels.dot(w, offset, x, b * cols, cols);
         }
     }
 
     /** The first {@code batch × cols} inputs rounded as this type's kernel needs. */
-    abstract I prepare(float[] x, int batch);
+    abstract float[] prepare(float[] x, int batch);
 
     /** Sets {@code out[b*rows + row]} for every {@code b < batch}, reading the row's weights once. */
-    abstract void multiplyRow(int row, I in, int batch, float[] out, RowScratch scratch);
+    abstract void multiplyRow(int row, float[] in, int batch, float[] out, RowScratch scratch);
 }
