@@ -14,16 +14,4 @@ public record Q8Activations(float[] q, float[] d, int cols, int batch) {
     public int blocks() {
         return cols / ActivationQuantizer.BLOCK;
     }
-
-    /**
-     * Every value times its block's scale, {@code batch × cols}: exact, since an 8-bit integer
-     * times an fp16 scale (11 significant bits) fits a float's 24.
-     */
-    public float[] dequantized() {
-        float[] x = new float[q.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = q[i] * d[i / ActivationQuantizer.BLOCK];
-        }
-        return x;
-    }
 }

@@ -17,26 +17,24 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API kernels for one weight row: dot products and row decoders. {@link ScalarKernels}
  * holds the reference each is tested against.
  *
- * <p><b>One operation sequence per input.</b> Every dot product here, of any weight type and
- * whether its input is alone or in a group, runs the same floating-point operations in the same
- * order on the row's values {@code w[i]} (dequantized exactly, see below): vector {@code j} of
- * {@code L} lanes, covering elements {@code [jL, jL+L)}, is fused-multiply-added into accumulator
- * {@code j mod 4} while whole steps of four vectors remain, the leftover whole vectors into
- * accumulator 0; the accumulators are then added as {@code (a0+a1)+(a2+a3)}, the lanes summed by
- * a fixed halving tree ({@link #sumLanes}), and the elements past the last whole vector added one
- * by one in order. An input's result is therefore bit-for-bit the same whatever batch it rides
- * in: the group kernels only interleave the sequences of their inputs. Four accumulators keep
- * four independent FMA chains in flight, which a single input needs to outrun memory.
- *
- * <p><b>Quantized weights.</b> Q8_0 and Q4_0 values are dequantized exactly: a block's integer
- * (at most 8 bits) times its fp16 scale (11 significant bits) fits a float's 24, and so does an
- * input's Q8_0 value times its scale. The kernels therefore multiply-add dequantized weights and
- * inputs lane by lane, with both block scales folded into the operands, instead of summing each
- * block's integer products exactly and scaling the sum as llama.cpp does. That rounds once per
- * product rather than once per block, a difference of the order of F32 accumulation error, and
- * it costs two FMAs per 32 elements per input instead of three plus a scalar scale product; it
- * also makes the packed single-input kernels the very sequence {@link #dot} runs over a
- * dequantized row, which the batch path uses.
+ * <p><b>One operation sequence per input.</b> Each dot product runs the same floating-point
+ * operations in the same order for an input whether it is alone or in a group, so its result is
+ * bit-for-bit the same whatever batch it rides in: the group kernels only interleave the
+ * sequences of their inputs. Lanes are summed by a fixed halving tree ({@link #sumLanes}).
+ * <ul>
+ * <li>Float rows (F32, and F16/BF16 decoded): vector {@code j} of {@code L} lanes, elements
+ * {@code [jL, jL+L)}, is fused-multiply-added into accumulator {@code j mod 4} while whole steps
+ * of four vectors remain, the leftover whole vectors into accumulator 0; then
+ * {@code (a0+a1)+(a2+a3)} is summed across lanes and the elements past the last whole vector are
+ * added one by one. Four independent FMA chains let a single input keep up with memory.
+ * <li>Quantized rows (Q8_0, Q4_0): each block's 32 products of small integers are summed in
+ * float lanes, which is exact (every partial sum is below 2<sup>24</sup>) and so independent of
+ * order, then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11
+ * significant bits) and added into one accumulator, block after block, as llama.cpp's SIMD
+ * kernels do. Folding the scales into the operands would save work per input but round every
+ * product, and llama.cpp conformance of quantized models depends on matching its rounding: a
+ * tiny shift in an activation flips its Q8_0 rounding downstream.
+ * </ul>
  */
 public final class VectorKernels {
     /** 16 float lanes with AVX-512, else 8: a Q8_0/Q4_0 block is then a whole number of vectors. */
@@ -100,9 +98,7 @@ public final class VectorKernels {
      */
     public static void dotGroup(MemorySegment w, long offset, int n, float[] x, int firstB, int count,
             float[] out, int outIndex, int outStride) {
-        if (count < 1 || count > GROUP) {
-            throw new IllegalArgumentException("group of " + count + " vectors (1 to " + GROUP + ")");
-        }
+        checkGroup(count);
         // A short group repeats its last vector: computed alongside, never stored.
         int x0 = firstB * n;
         int x1 = (firstB + Math.min(1, count - 1)) * n;
@@ -154,16 +150,7 @@ public final class VectorKernels {
             s2 += wi * x[x2 + i];
             s3 += wi * x[x3 + i];
         }
-        out[outIndex + firstB * outStride] = s0;
-        if (count > 1) {
-            out[outIndex + (firstB + 1) * outStride] = s1;
-        }
-        if (count > 2) {
-            out[outIndex + (firstB + 2) * outStride] = s2;
-        }
-        if (count > 3) {
-            out[outIndex + (firstB + 3) * outStride] = s3;
-        }
+        store(out, outIndex, outStride, firstB, count, s0, s1, s2, s3);
     }
 
     /** Widens {@code n} F16 values at byte {@code offset} of {@code w} into {@code dst[0, n)}. */
@@ -196,82 +183,111 @@ public final class VectorKernels {
         }
     }
 
-    /**
-     * Q8_0 weights ({@code n} values, a multiple of 32, at byte {@code offset} of {@code w})
-     * dotted with dequantized Q8_0 inputs {@code x[xOffset, xOffset+n)} straight from the packed
-     * blocks: bit for bit {@link #dot} over the row {@link #decodeQ8_0} gives.
-     */
-    public static float dotQ8_0(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        return dotPacked(false, w, offset, x, xOffset, n);
+    /** Q8_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
+    public static float dotQ8_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
+        return dotPacked(false, w, offset, blocks, x, b);
     }
 
-    /** As {@link #dotQ8_0}, for Q4_0 weights: bit for bit {@link #dot} over {@link #decodeQ4_0}'s row. */
-    public static float dotQ4_0(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        return dotPacked(true, w, offset, x, xOffset, n);
+    /** Q4_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
+    public static float dotQ4_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
+        return dotPacked(true, w, offset, blocks, x, b);
     }
 
-    /** Dequantizes {@code n} Q8_0 values (a multiple of 32) at byte {@code offset} into {@code dst[0, n)}, exactly. */
-    public static void decodeQ8_0(MemorySegment w, long offset, int n, float[] dst) {
-        decodePacked(false, w, offset, n, dst);
+    /** Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}. */
+    public static void decodeQ8_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
+        unpack(false, w, offset, blocks, q, d);
     }
 
-    /** Dequantizes {@code n} Q4_0 values (a multiple of 32) at byte {@code offset} into {@code dst[0, n)}, exactly. */
-    public static void decodeQ4_0(MemorySegment w, long offset, int n, float[] dst) {
-        decodePacked(true, w, offset, n, dst);
+    /** Unpacks {@code blocks} Q4_0 blocks into integer values {@code q} and scales {@code d}. */
+    public static void decodeQ4_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
+        unpack(true, w, offset, blocks, q, d);
     }
 
     /**
-     * {@link #dot}'s sequence with each weight vector dequantized from the blocks on the fly. The
-     * flag is loop-invariant, so the JIT unswitches the loops into one copy per format.
+     * A row unpacked by {@link #decodeQ8_0} or {@link #decodeQ4_0} dotted with up to
+     * {@link #GROUP} consecutive vectors of {@code x}, each unpacked weight vector loaded once
+     * for all of them: sets {@code out[outIndex + b*outStride]} for {@code b} in
+     * {@code [firstB, firstB + count)}. This is the batch path; each result equals
+     * {@link #dotQ8_0}'s or {@link #dotQ4_0}'s bit for bit.
      */
-    private static float dotPacked(boolean q4, MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
+    public static void dotUnpackedGroup(float[] q, float[] d, int blocks, Q8Activations x, int firstB, int count,
+            float[] out, int outIndex, int outStride) {
+        checkGroup(count);
+        float[] xq = x.q();
+        float[] xd = x.d();
+        int cols = x.cols();
+        // A short group repeats its last vector: computed alongside, never stored.
+        int b1 = firstB + Math.min(1, count - 1);
+        int b2 = firstB + Math.min(2, count - 1);
+        int b3 = firstB + count - 1;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
-        int i = 0;
-        for (int bound = n - n % STEP; i < bound; i += STEP) {
-            // A step starts a block (STEP is 32 or 64), so each vector's place in it is a constant.
-            long block = offset + i / BLOCK * blockBytes;
-            a0 = packed(q4, w, block, 0).fma(FloatVector.fromArray(F, x, xOffset + i), a0);
-            a1 = packed(q4, w, block, L).fma(FloatVector.fromArray(F, x, xOffset + i + L), a1);
-            a2 = packed(q4, w, block, 2 * L).fma(FloatVector.fromArray(F, x, xOffset + i + 2 * L), a2);
-            a3 = packed(q4, w, block, 3 * L).fma(FloatVector.fromArray(F, x, xOffset + i + 3 * L), a3);
+        for (int k = 0; k < blocks; k++) {
+            int base = k * BLOCK;
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int p = base; p < base + BLOCK; p += L) {
+                FloatVector wv = FloatVector.fromArray(F, q, p);
+                s0 = wv.fma(FloatVector.fromArray(F, xq, firstB * cols + p), s0);
+                s1 = wv.fma(FloatVector.fromArray(F, xq, b1 * cols + p), s1);
+                s2 = wv.fma(FloatVector.fromArray(F, xq, b2 * cols + p), s2);
+                s3 = wv.fma(FloatVector.fromArray(F, xq, b3 * cols + p), s3);
+            }
+            float dw = d[k];
+            a0 = s0.fma(FloatVector.broadcast(F, dw * xd[firstB * blocks + k]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, dw * xd[b1 * blocks + k]), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, dw * xd[b2 * blocks + k]), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, dw * xd[b3 * blocks + k]), a3);
         }
-        for (; i < n; i += L) {
-            a0 = packed(q4, w, offset + i / BLOCK * blockBytes, i % BLOCK)
-                    .fma(FloatVector.fromArray(F, x, xOffset + i), a0);
-        }
-        return sumLanes(a0, a1, a2, a3);
+        store(out, outIndex, outStride, firstB, count, sumLanes(a0), sumLanes(a1), sumLanes(a2), sumLanes(a3));
     }
 
-    private static void decodePacked(boolean q4, MemorySegment w, long offset, int n, float[] dst) {
+    /** The single-input quantized sequence, dequantizing each block's integers from the packed row. */
+    private static float dotPacked(boolean q4, MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
+        float[] xq = x.q();
+        float[] xd = x.d();
+        int xo = b * x.cols();
+        int dOff = b * blocks;
         long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
-        for (int i = 0; i < n; i += BLOCK, offset += blockBytes) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < blocks; k++, offset += blockBytes, xo += BLOCK) {
+            FloatVector s = FloatVector.zero(F);
             for (int p = 0; p < BLOCK; p += L) {
-                packed(q4, w, offset, p).intoArray(dst, i + p);
+                s = integers(q4, w, offset, p).fma(FloatVector.fromArray(F, xq, xo + p), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, scale(w, offset) * xd[dOff + k]), acc);
+        }
+        return sumLanes(acc);
+    }
+
+    private static void unpack(boolean q4, MemorySegment w, long offset, int blocks, float[] q, float[] d) {
+        long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
+        for (int k = 0; k < blocks; k++, offset += blockBytes) {
+            d[k] = scale(w, offset);
+            for (int p = 0; p < BLOCK; p += L) {
+                integers(q4, w, offset, p).intoArray(q, k * BLOCK + p);
             }
         }
     }
 
     /**
-     * The {@code L} dequantized weights from element {@code e} on of the blocks starting at byte
-     * {@code block} ({@code e} a multiple of {@code L}, possibly in a later block).
+     * The signed integers of elements {@code [p, p+L)} of the block at byte {@code block}. The
+     * callers' loops over {@code p} are short and constant, so the JIT unrolls them and folds
+     * the branches; the format flag is loop-invariant, so it unswitches on that.
      */
-    private static FloatVector packed(boolean q4, MemorySegment w, long block, int e) {
-        int within = e % BLOCK;
-        if (q4) {
-            long at = block + e / BLOCK * Q4_BYTES;
-            // Nibbles are cut on int lanes: x86 has no byte shift.
-            IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B, w, at + 2 + within % HALF, LE)
-                    .convertShape(VectorOperators.B2I, I, 0);
-            IntVector nibbles = within < HALF ? bytes.and(0x0F) : bytes.lanewise(VectorOperators.ASHR, 4).and(0x0F);
-            return ((FloatVector) nibbles.sub(8).convert(VectorOperators.I2F, 0)).mul(scale(w, at));
+    private static FloatVector integers(boolean q4, MemorySegment w, long block, int p) {
+        if (!q4) {
+            return (FloatVector) ByteVector.fromMemorySegment(B, w, block + 2 + p, LE).convertShape(VectorOperators.B2F, F, 0);
         }
-        long at = block + e / BLOCK * Q8_BYTES;
-        return ((FloatVector) ByteVector.fromMemorySegment(B, w, at + 2 + within, LE)
-                .convertShape(VectorOperators.B2F, F, 0)).mul(scale(w, at));
+        // Nibbles are cut on int lanes: x86 has no byte shift.
+        IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, block + 2 + p % HALF, LE)
+                .convertShape(VectorOperators.B2I, I, 0);
+        IntVector nibbles = p < HALF ? packed.and(0x0F) : packed.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+        return (FloatVector) nibbles.sub(8).convert(VectorOperators.I2F, 0);
     }
 
     /** The fp16 scale heading the block at byte {@code block}. */
@@ -279,17 +295,42 @@ public final class VectorKernels {
         return Float16.toFloat(w.get(I16, block));
     }
 
+    private static void checkGroup(int count) {
+        if (count < 1 || count > GROUP) {
+            throw new IllegalArgumentException("group of " + count + " vectors (1 to " + GROUP + ")");
+        }
+    }
+
+    /** Stores the first {@code count} of a group's four results. */
+    private static void store(float[] out, int outIndex, int outStride, int firstB, int count,
+            float s0, float s1, float s2, float s3) {
+        out[outIndex + firstB * outStride] = s0;
+        if (count > 1) {
+            out[outIndex + (firstB + 1) * outStride] = s1;
+        }
+        if (count > 2) {
+            out[outIndex + (firstB + 2) * outStride] = s2;
+        }
+        if (count > 3) {
+            out[outIndex + (firstB + 3) * outStride] = s3;
+        }
+    }
+
     private static FloatVector floats(MemorySegment w, long offset, int i) {
         return FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE);
     }
 
-    /**
-     * {@code (a0+a1)+(a2+a3)} summed across lanes by a fixed halving tree. Not
-     * {@code reduceLanes(ADD)}: its order is unspecified and may differ between the interpreter
-     * and compiled code, and therefore between two calls in one run.
-     */
+    /** {@code (a0+a1)+(a2+a3)} summed across lanes: the float rows' four accumulators combined. */
     private static float sumLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
-        FloatVector v = a0.add(a1).add(a2.add(a3));
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    /**
+     * The lanes of {@code v} summed by a fixed halving tree. Not {@code reduceLanes(ADD)}: its
+     * order is unspecified and may differ between the interpreter and compiled code, and
+     * therefore between two calls in one run.
+     */
+    private static float sumLanes(FloatVector v) {
         for (VectorShuffle<Float> rotation : HALVINGS) {
             v = v.add(v.rearrange(rotation));
         }

@@ -11,8 +11,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Every kernel gives an input the same operation sequence whether it runs alone or in a
  * group (see {@link VectorKernels}), so a result never depends on the batch around it.
+ *
+ * @param <I> the rounded input the subclass's row kernel consumes
  */
-abstract class AbstractWeightMatrix implements WeightMatrix {
+abstract class AbstractWeightMatrix<I> implements WeightMatrix {
     /** Weight bytes per parallel task at least: smaller tasks cost more in hand-off than they save. */
     private static final long MIN_TASK_BYTES = 64 * 1024;
     private static final ThreadLocal<RowScratch> SCRATCH = ThreadLocal.withInitial(RowScratch::new);
@@ -69,7 +71,7 @@ abstract class AbstractWeightMatrix implements WeightMatrix {
             throw new IllegalArgumentException("matmul " + rows + "×" + cols + " batch " + batch
                     + ": x has " + x.length + ", out has " + out.length + " floats");
         }
-        float[] in = prepare(x, batch);
+        I in = prepare(x, batch);
         int grain = (int) Math.max(1, MIN_TASK_BYTES / rowBytes);
         Parallel.forRange(rows, grain, (start, end) -> {
             RowScratch scratch = SCRATCH.get().ensure(cols);
@@ -104,8 +106,8 @@ abstract class AbstractWeightMatrix implements WeightMatrix {
     }
 
     /** The first {@code batch × cols} inputs rounded as this type's kernel needs. */
-    abstract float[] prepare(float[] x, int batch);
+    abstract I prepare(float[] x, int batch);
 
     /** Sets {@code out[b*rows + row]} for every {@code b < batch}, reading the row's weights once. */
-    abstract void multiplyRow(int row, float[] in, int batch, float[] out, RowScratch scratch);
+    abstract void multiplyRow(int row, I in, int batch, float[] out, RowScratch scratch);
 }

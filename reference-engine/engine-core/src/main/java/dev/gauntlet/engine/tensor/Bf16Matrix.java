@@ -5,7 +5,7 @@ import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /** BF16 weights; inputs are used as they are. */
-public final class Bf16Matrix extends DecodedRowMatrix {
+public final class Bf16Matrix extends HalfFloatMatrix {
 
     /** A view of {@code rows × cols} little-endian bfloat16 values in {@code data} (not copied). */
     public Bf16Matrix(int rows, int cols, MemorySegment data) {
@@ -18,7 +18,7 @@ public final class Bf16Matrix extends DecodedRowMatrix {
     }
 
     @Override
-    void decodeRow(long offset, float[] dst) {
+    void widenRow(long offset, float[] dst) {
         VectorKernels.decodeBf16(data, offset, cols, dst);
     }
 }

@@ -6,7 +6,7 @@ import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /** F16 weights; inputs are rounded to F16 first, as llama.cpp's CPU backend does. */
-public final class F16Matrix extends DecodedRowMatrix {
+public final class F16Matrix extends HalfFloatMatrix {
 
     /** A view of {@code rows × cols} little-endian fp16 values in {@code data} (not copied). */
     public F16Matrix(int rows, int cols, MemorySegment data) {
@@ -19,7 +19,7 @@ public final class F16Matrix extends DecodedRowMatrix {
     }
 
     @Override
-    void decodeRow(long offset, float[] dst) {
+    void widenRow(long offset, float[] dst) {
         VectorKernels.decodeF16(data, offset, cols, dst);
     }
 }

@@ -4,7 +4,7 @@ import dev.gauntlet.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 
 /** F32 weights; inputs are used as they are. */
-public final class F32Matrix extends AbstractWeightMatrix {
+public final class F32Matrix extends AbstractWeightMatrix<float[]> {
 
     /** A view of {@code rows × cols} little-endian floats in {@code data} (not copied). */
     public F32Matrix(int rows, int cols, MemorySegment data) {

@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.kernel.Q8Activations;
 import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
@@ -13,12 +14,12 @@ public final class Q4_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    float dotSingle(long offset, float[] x, RowScratch scratch) {
-        return VectorKernels.dotQ4_0(data, offset, x, 0, cols);
+    float dotPacked(long offset, Q8Activations x, int b) {
+        return VectorKernels.dotQ4_0(data, offset, blocks, x, b);
     }
 
     @Override
-    void decodeRow(long offset, float[] dst) {
-        VectorKernels.decodeQ4_0(data, offset, cols, dst);
+    void unpack(long offset, float[] q, float[] d) {
+        VectorKernels.decodeQ4_0(data, offset, blocks, q, d);
     }
 }

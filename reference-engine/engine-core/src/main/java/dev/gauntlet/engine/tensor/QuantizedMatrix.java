@@ -2,21 +2,50 @@ package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.ActivationQuantizer;
+import dev.gauntlet.engine.kernel.Q8Activations;
+import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Block-quantized weights (Q8_0, Q4_0) against Q8_0-quantized inputs, both dequantized exactly
- * (see {@link dev.gauntlet.engine.kernel.VectorKernels}). A single input streams the packed row
- * through a fused kernel; a batch decodes each row once and reuses it.
+ * Block-quantized weights (Q8_0, Q4_0) against Q8_0-quantized inputs. A single input streams
+ * the packed row straight through the fused kernel; a batch unpacks each row once and reuses it.
+ * Both kernels give an input the same bits (see {@link VectorKernels}).
  */
-abstract sealed class QuantizedMatrix extends DecodedRowMatrix permits Q8_0Matrix, Q4_0Matrix {
+abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations> permits Q8_0Matrix, Q4_0Matrix {
+    final int blocks;
 
     QuantizedMatrix(GgmlType type, int rows, int cols, MemorySegment data) {
         super(type, rows, cols, data);
+        this.blocks = cols / BlockCodec.BLOCK;
+    }
+
+    /** The packed row at byte {@code offset} dotted with vector {@code b} of {@code x}. */
+    abstract float dotPacked(long offset, Q8Activations x, int b);
+
+    /** Unpacks the row at byte {@code offset} into integer values and block scales. */
+    abstract void unpack(long offset, float[] q, float[] d);
+
+    @Override
+    final Q8Activations prepare(float[] x, int batch) {
+        return ActivationQuantizer.quantizeQ8_0(x, batch, cols);
     }
 
     @Override
-    final float[] prepare(float[] x, int batch) {
-        return ActivationQuantizer.quantizeQ8_0(x, batch, cols).dequantized();
+    final void multiplyRow(int row, Q8Activations x, int batch, float[] out, RowScratch scratch) {
+        long off = rowOffset(row);
+        if (batch == 1) {
+            out[row] = dotPacked(off, x, 0);
+            return;
+        }
+        unpack(off, scratch.values, scratch.scales);
+        int b = 0;
+        for (; batch - b >= 2; b += VectorKernels.GROUP) {
+            VectorKernels.dotUnpackedGroup(scratch.values, scratch.scales, blocks, x, b,
+                    Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+        }
+        if (b < batch) {
+            // A lone last input streams the packed row again (now cached) rather than fill a group.
+            out[b * rows + row] = dotPacked(off, x, b);
+        }
     }
 }

@@ -2,14 +2,16 @@ package dev.gauntlet.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 
-/** A per-thread buffer a row is decoded into once before it meets every vector of a batch. */
+/** Per-thread buffers a row is decoded into once before it meets every vector of a batch. */
 final class RowScratch {
     float[] values = new float[0];
+    float[] scales = new float[0];
     MemorySegment valuesSegment = MemorySegment.ofArray(values);
 
     RowScratch ensure(int cols) {
         if (values.length < cols) {
             values = new float[cols];
+            scales = new float[cols / BlockCodec.BLOCK + 1];
             valuesSegment = MemorySegment.ofArray(values);
         }
         return this;
