@@ -10,21 +10,39 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels for one weight row: dot products and row decoders. {@link ScalarKernels}
  * holds the reference each is tested against.
  *
- * <p>Quantized kernels sum each block's 32 products of small integers in float lanes, which is
- * exact (every partial sum is below 2<sup>24</sup>), then scale the block by both scales, as
- * llama.cpp's SIMD kernels do.
+ * <p><b>One operation sequence per input.</b> Each dot product runs the same floating-point
+ * operations in the same order for an input whether it is alone or in a group, so its result is
+ * bit-for-bit the same whatever batch it rides in: the group kernels only interleave the
+ * sequences of their inputs. Lanes are summed by a fixed halving tree ({@link #sumLanes}).
+ * <ul>
+ * <li>Float rows (F32, and F16/BF16 decoded): vector {@code j} of {@code L} lanes, elements
+ * {@code [jL, jL+L)}, is fused-multiply-added into accumulator {@code j mod 4} while whole steps
+ * of four vectors remain, the leftover whole vectors into accumulator 0; then
+ * {@code (a0+a1)+(a2+a3)} is summed across lanes and the elements past the last whole vector are
+ * added one by one. Four independent FMA chains let a single input keep up with memory.
+ * <li>Quantized rows (Q8_0, Q4_0): each block's 32 products of small integers are summed in
+ * float lanes, which is exact (every partial sum is below 2<sup>24</sup>) and so independent of
+ * order, then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11
+ * significant bits) and added into one accumulator, block after block, as llama.cpp's SIMD
+ * kernels do. Folding the scales into the operands would save work per input but round every
+ * product, and llama.cpp conformance of quantized models depends on matching its rounding: a
+ * tiny shift in an activation flips its Q8_0 rounding downstream.
+ * </ul>
  */
 public final class VectorKernels {
     /** 16 float lanes with AVX-512, else 8: a Q8_0/Q4_0 block is then a whole number of vectors. */
     private static final VectorSpecies<Float> F =
             FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int L = F.length();
+    /** Elements per step of the main loop: one vector for each of the four accumulators. */
+    private static final int STEP = 4 * L;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
@@ -37,8 +55,10 @@ public final class VectorKernels {
     private static final int Q4_BYTES = 18;
     /** 2<sup>112</sup>: rebiases an fp16 exponent (bias 15) shifted into float position (bias 127). */
     private static final float F16_REBIAS = 0x1p112f;
+    /** Lane rotations by L/2, L/4, ..., 1: adding each to the vector leaves the lane sum in lane 0. */
+    private static final VectorShuffle<Float>[] HALVINGS = halvings();
 
-    /** Input vectors the batched kernels handle per pass over a row: four accumulators fit registers easily. */
+    /** Input vectors the batched kernels handle per pass over a row: 16 accumulators fit the registers. */
     public static final int GROUP = 4;
 
     private VectorKernels() {
@@ -49,16 +69,21 @@ public final class VectorKernels {
      * (a mapped F32 row, or a heap segment over a decoded row).
      */
     public static float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        // Two accumulators so consecutive FMAs do not wait on each other's latency.
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
         int i = 0;
-        for (int bound = n - n % (2 * L); i < bound; i += 2 * L) {
-            acc0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
-            acc1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + L), LE)
-                    .fma(FloatVector.fromArray(F, x, xOffset + i + L), acc1);
+        for (int bound = n - n % STEP; i < bound; i += STEP) {
+            a0 = floats(w, offset, i).fma(FloatVector.fromArray(F, x, xOffset + i), a0);
+            a1 = floats(w, offset, i + L).fma(FloatVector.fromArray(F, x, xOffset + i + L), a1);
+            a2 = floats(w, offset, i + 2 * L).fma(FloatVector.fromArray(F, x, xOffset + i + 2 * L), a2);
+            a3 = floats(w, offset, i + 3 * L).fma(FloatVector.fromArray(F, x, xOffset + i + 3 * L), a3);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i <= n - L; i += L) {
+            a0 = floats(w, offset, i).fma(FloatVector.fromArray(F, x, xOffset + i), a0);
+        }
+        float sum = sumLanes(a0, a1, a2, a3);
         for (; i < n; i++) {
             sum += w.get(F32, offset + 4L * i) * x[xOffset + i];
         }
@@ -69,32 +94,63 @@ public final class VectorKernels {
      * One float row ({@code n} values at byte {@code offset} of {@code w}) dotted with up to
      * {@link #GROUP} consecutive input vectors of {@code x} (vector {@code b} at {@code b*n}),
      * each weight vector loaded once for all of them: sets {@code out[outIndex + b*outStride]}
-     * for {@code b} in {@code [firstB, firstB + count)}.
+     * for {@code b} in {@code [firstB, firstB + count)}. Each result equals {@link #dot}'s bit for bit.
      */
     public static void dotGroup(MemorySegment w, long offset, int n, float[] x, int firstB, int count,
             float[] out, int outIndex, int outStride) {
-        int[] xo = groupOffsets(firstB, count, n);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
+        checkGroup(count);
+        // A short group repeats its last vector: computed alongside, never stored.
+        int x0 = firstB * n;
+        int x1 = (firstB + Math.min(1, count - 1)) * n;
+        int x2 = (firstB + Math.min(2, count - 1)) * n;
+        int x3 = (firstB + count - 1) * n;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
+        FloatVector a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z;
+        FloatVector a30 = z, a31 = z, a32 = z, a33 = z;
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector wv = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE);
-            a0 = wv.fma(FloatVector.fromArray(F, x, xo[0] + i), a0);
-            a1 = wv.fma(FloatVector.fromArray(F, x, xo[1] + i), a1);
-            a2 = wv.fma(FloatVector.fromArray(F, x, xo[2] + i), a2);
-            a3 = wv.fma(FloatVector.fromArray(F, x, xo[3] + i), a3);
+        for (int bound = n - n % STEP; i < bound; i += STEP) {
+            FloatVector w0 = floats(w, offset, i);
+            FloatVector w1 = floats(w, offset, i + L);
+            FloatVector w2 = floats(w, offset, i + 2 * L);
+            FloatVector w3 = floats(w, offset, i + 3 * L);
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
+            a02 = w2.fma(FloatVector.fromArray(F, x, x0 + i + 2 * L), a02);
+            a03 = w3.fma(FloatVector.fromArray(F, x, x0 + i + 3 * L), a03);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
+            a12 = w2.fma(FloatVector.fromArray(F, x, x1 + i + 2 * L), a12);
+            a13 = w3.fma(FloatVector.fromArray(F, x, x1 + i + 3 * L), a13);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
+            a22 = w2.fma(FloatVector.fromArray(F, x, x2 + i + 2 * L), a22);
+            a23 = w3.fma(FloatVector.fromArray(F, x, x2 + i + 3 * L), a23);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+            a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+            a32 = w2.fma(FloatVector.fromArray(F, x, x3 + i + 2 * L), a32);
+            a33 = w3.fma(FloatVector.fromArray(F, x, x3 + i + 3 * L), a33);
         }
-        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-            a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
+        for (; i <= n - L; i += L) {
+            FloatVector w0 = floats(w, offset, i);
+            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
+            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
+            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
+            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
+        }
+        float s0 = sumLanes(a00, a01, a02, a03);
+        float s1 = sumLanes(a10, a11, a12, a13);
+        float s2 = sumLanes(a20, a21, a22, a23);
+        float s3 = sumLanes(a30, a31, a32, a33);
         for (; i < n; i++) {
             float wi = w.get(F32, offset + 4L * i);
-            for (int g = 0; g < GROUP; g++) {
-                sums[g] += wi * x[xo[g] + i];
-            }
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x1 + i];
+            s2 += wi * x[x2 + i];
+            s3 += wi * x[x3 + i];
         }
-        store(sums, firstB, count, out, outIndex, outStride);
+        store(out, outIndex, outStride, firstB, count, s0, s1, s2, s3);
     }
 
     /** Widens {@code n} F16 values at byte {@code offset} of {@code w} into {@code dst[0, n)}. */
@@ -129,75 +185,41 @@ public final class VectorKernels {
 
     /** Q8_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
     public static float dotQ8_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
-        float[] xq = x.q();
-        float[] xd = x.d();
-        int xo = b * x.cols();
-        int dOff = b * blocks;
-        FloatVector acc = FloatVector.zero(F);
-        for (int k = 0; k < blocks; k++, offset += Q8_BYTES, xo += BLOCK) {
-            FloatVector s = FloatVector.zero(F);
-            for (int p = 0; p < BLOCK; p += L) {
-                FloatVector wv = widen(ByteVector.fromMemorySegment(B, w, offset + 2 + p, LE));
-                s = wv.fma(FloatVector.fromArray(F, xq, xo + p), s);
-            }
-            acc = s.fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return dotPacked(false, w, offset, blocks, x, b);
     }
 
     /** Q4_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
     public static float dotQ4_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
-        float[] xq = x.q();
-        float[] xd = x.d();
-        int xo = b * x.cols();
-        int dOff = b * blocks;
-        FloatVector acc = FloatVector.zero(F);
-        for (int k = 0; k < blocks; k++, offset += Q4_BYTES, xo += BLOCK) {
-            FloatVector s = FloatVector.zero(F);
-            for (int p = 0; p < HALF; p += L) {
-                IntVector packed = widenPacked(w, offset + 2 + p);
-                s = lowNibbles(packed).fma(FloatVector.fromArray(F, xq, xo + p), s);
-                s = highNibbles(packed).fma(FloatVector.fromArray(F, xq, xo + HALF + p), s);
-            }
-            acc = s.fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return dotPacked(true, w, offset, blocks, x, b);
     }
 
     /** Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}. */
     public static void decodeQ8_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        for (int k = 0; k < blocks; k++, offset += Q8_BYTES) {
-            d[k] = Float16.toFloat(w.get(I16, offset));
-            for (int p = 0; p < BLOCK; p += L) {
-                widen(ByteVector.fromMemorySegment(B, w, offset + 2 + p, LE)).intoArray(q, k * BLOCK + p);
-            }
-        }
+        unpack(false, w, offset, blocks, q, d);
     }
 
     /** Unpacks {@code blocks} Q4_0 blocks into integer values {@code q} and scales {@code d}. */
     public static void decodeQ4_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        for (int k = 0; k < blocks; k++, offset += Q4_BYTES) {
-            d[k] = Float16.toFloat(w.get(I16, offset));
-            for (int p = 0; p < HALF; p += L) {
-                IntVector packed = widenPacked(w, offset + 2 + p);
-                lowNibbles(packed).intoArray(q, k * BLOCK + p);
-                highNibbles(packed).intoArray(q, k * BLOCK + HALF + p);
-            }
-        }
+        unpack(true, w, offset, blocks, q, d);
     }
 
     /**
      * A row unpacked by {@link #decodeQ8_0} or {@link #decodeQ4_0} dotted with up to
      * {@link #GROUP} consecutive vectors of {@code x}, each unpacked weight vector loaded once
      * for all of them: sets {@code out[outIndex + b*outStride]} for {@code b} in
-     * {@code [firstB, firstB + count)}. This is the batch path.
+     * {@code [firstB, firstB + count)}. This is the batch path; each result equals
+     * {@link #dotQ8_0}'s or {@link #dotQ4_0}'s bit for bit.
      */
     public static void dotUnpackedGroup(float[] q, float[] d, int blocks, Q8Activations x, int firstB, int count,
             float[] out, int outIndex, int outStride) {
+        checkGroup(count);
         float[] xq = x.q();
         float[] xd = x.d();
-        int[] xo = groupOffsets(firstB, count, x.cols());
-        int[] dOff = groupOffsets(firstB, count, blocks);
+        int cols = x.cols();
+        // A short group repeats its last vector: computed alongside, never stored.
+        int b1 = firstB + Math.min(1, count - 1);
+        int b2 = firstB + Math.min(2, count - 1);
+        int b3 = firstB + count - 1;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -210,54 +232,117 @@ public final class VectorKernels {
             FloatVector s3 = s0;
             for (int p = base; p < base + BLOCK; p += L) {
                 FloatVector wv = FloatVector.fromArray(F, q, p);
-                s0 = wv.fma(FloatVector.fromArray(F, xq, xo[0] + p), s0);
-                s1 = wv.fma(FloatVector.fromArray(F, xq, xo[1] + p), s1);
-                s2 = wv.fma(FloatVector.fromArray(F, xq, xo[2] + p), s2);
-                s3 = wv.fma(FloatVector.fromArray(F, xq, xo[3] + p), s3);
+                s0 = wv.fma(FloatVector.fromArray(F, xq, firstB * cols + p), s0);
+                s1 = wv.fma(FloatVector.fromArray(F, xq, b1 * cols + p), s1);
+                s2 = wv.fma(FloatVector.fromArray(F, xq, b2 * cols + p), s2);
+                s3 = wv.fma(FloatVector.fromArray(F, xq, b3 * cols + p), s3);
             }
             float dw = d[k];
-            a0 = s0.fma(FloatVector.broadcast(F, dw * xd[dOff[0] + k]), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, dw * xd[dOff[1] + k]), a1);
-            a2 = s2.fma(FloatVector.broadcast(F, dw * xd[dOff[2] + k]), a2);
-            a3 = s3.fma(FloatVector.broadcast(F, dw * xd[dOff[3] + k]), a3);
+            a0 = s0.fma(FloatVector.broadcast(F, dw * xd[firstB * blocks + k]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, dw * xd[b1 * blocks + k]), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, dw * xd[b2 * blocks + k]), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, dw * xd[b3 * blocks + k]), a3);
         }
-        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-            a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
-        store(sums, firstB, count, out, outIndex, outStride);
+        store(out, outIndex, outStride, firstB, count, sumLanes(a0), sumLanes(a1), sumLanes(a2), sumLanes(a3));
     }
 
-    /** Start of each of the group's vectors; a short group repeats its last vector (computed, not stored). */
-    private static int[] groupOffsets(int firstB, int count, int stride) {
+    /** The single-input quantized sequence, dequantizing each block's integers from the packed row. */
+    private static float dotPacked(boolean q4, MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
+        float[] xq = x.q();
+        float[] xd = x.d();
+        int xo = b * x.cols();
+        int dOff = b * blocks;
+        long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < blocks; k++, offset += blockBytes, xo += BLOCK) {
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < BLOCK; p += L) {
+                s = integers(q4, w, offset, p).fma(FloatVector.fromArray(F, xq, xo + p), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, scale(w, offset) * xd[dOff + k]), acc);
+        }
+        return sumLanes(acc);
+    }
+
+    private static void unpack(boolean q4, MemorySegment w, long offset, int blocks, float[] q, float[] d) {
+        long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
+        for (int k = 0; k < blocks; k++, offset += blockBytes) {
+            d[k] = scale(w, offset);
+            for (int p = 0; p < BLOCK; p += L) {
+                integers(q4, w, offset, p).intoArray(q, k * BLOCK + p);
+            }
+        }
+    }
+
+    /**
+     * The signed integers of elements {@code [p, p+L)} of the block at byte {@code block}. The
+     * callers' loops over {@code p} are short and constant, so the JIT unrolls them and folds
+     * the branches; the format flag is loop-invariant, so it unswitches on that.
+     */
+    private static FloatVector integers(boolean q4, MemorySegment w, long block, int p) {
+        if (!q4) {
+            return (FloatVector) ByteVector.fromMemorySegment(B, w, block + 2 + p, LE).convertShape(VectorOperators.B2F, F, 0);
+        }
+        // Nibbles are cut on int lanes: x86 has no byte shift.
+        IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, block + 2 + p % HALF, LE)
+                .convertShape(VectorOperators.B2I, I, 0);
+        IntVector nibbles = p < HALF ? packed.and(0x0F) : packed.lanewise(VectorOperators.ASHR, 4).and(0x0F);
+        return (FloatVector) nibbles.sub(8).convert(VectorOperators.I2F, 0);
+    }
+
+    /** The fp16 scale heading the block at byte {@code block}. */
+    private static float scale(MemorySegment w, long block) {
+        return Float16.toFloat(w.get(I16, block));
+    }
+
+    private static void checkGroup(int count) {
         if (count < 1 || count > GROUP) {
             throw new IllegalArgumentException("group of " + count + " vectors (1 to " + GROUP + ")");
         }
-        int[] offsets = new int[GROUP];
-        for (int g = 0; g < GROUP; g++) {
-            offsets[g] = (firstB + Math.min(g, count - 1)) * stride;
+    }
+
+    /** Stores the first {@code count} of a group's four results. */
+    private static void store(float[] out, int outIndex, int outStride, int firstB, int count,
+            float s0, float s1, float s2, float s3) {
+        out[outIndex + firstB * outStride] = s0;
+        if (count > 1) {
+            out[outIndex + (firstB + 1) * outStride] = s1;
         }
-        return offsets;
-    }
-
-    private static void store(float[] sums, int firstB, int count, float[] out, int outIndex, int outStride) {
-        for (int g = 0; g < count; g++) {
-            out[outIndex + (firstB + g) * outStride] = sums[g];
+        if (count > 2) {
+            out[outIndex + (firstB + 2) * outStride] = s2;
+        }
+        if (count > 3) {
+            out[outIndex + (firstB + 3) * outStride] = s3;
         }
     }
 
-    private static FloatVector widen(ByteVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
+    private static FloatVector floats(MemorySegment w, long offset, int i) {
+        return FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE);
     }
 
-    /** Packed Q4_0 bytes widened to int lanes once; nibbles are cut there since x86 has no byte shift. */
-    private static IntVector widenPacked(MemorySegment w, long at) {
-        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2I, I, 0);
+    /** {@code (a0+a1)+(a2+a3)} summed across lanes: the float rows' four accumulators combined. */
+    private static float sumLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+        return sumLanes(a0.add(a1).add(a2.add(a3)));
     }
 
-    private static FloatVector lowNibbles(IntVector packed) {
-        return (FloatVector) packed.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+    /**
+     * The lanes of {@code v} summed by a fixed halving tree. Not {@code reduceLanes(ADD)}: its
+     * order is unspecified and may differ between the interpreter and compiled code, and
+     * therefore between two calls in one run.
+     */
+    private static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> rotation : HALVINGS) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
     }
 
-    private static FloatVector highNibbles(IntVector packed) {
-        return (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halvings() {
+        VectorShuffle<Float>[] rotations = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int k = 0; k < rotations.length; k++) {
+            rotations[k] = VectorShuffle.iota(F, L >> (k + 1), 1, true);
+        }
+        return rotations;
     }
 }

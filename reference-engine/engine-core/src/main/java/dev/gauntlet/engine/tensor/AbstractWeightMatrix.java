@@ -9,6 +9,9 @@ import java.lang.foreign.MemorySegment;
  * The shared matmul skeleton: checks shapes, rounds the whole batch's input once, then splits
  * rows across the worker pool and lets each subclass multiply one row against the whole batch.
  *
+ * <p>Every kernel gives an input the same operation sequence whether it runs alone or in a
+ * group (see {@link VectorKernels}), so a result never depends on the batch around it.
+ *
  * @param <I> the rounded input the subclass's row kernel consumes
  */
 abstract class AbstractWeightMatrix<I> implements WeightMatrix {
@@ -89,15 +92,16 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
 
     /**
      * Sets {@code out[b*rows + row]} to the float row at byte {@code offset} of {@code w} dotted
-     * with each input vector: one streaming pass for a single input, else one pass per group.
+     * with each input vector: one pass per group of inputs, a lone input (a batch of one, or the
+     * last of a batch) on its own rather than repeated to fill a group.
      */
     final void multiplyFloatRow(MemorySegment w, long offset, float[] x, int batch, float[] out, int row) {
-        if (batch == 1) {
-            out[row] = VectorKernels.dot(w, offset, x, 0, cols);
-            return;
-        }
-        for (int b = 0; b < batch; b += VectorKernels.GROUP) {
+        int b = 0;
+        for (; batch - b >= 2; b += VectorKernels.GROUP) {
             VectorKernels.dotGroup(w, offset, cols, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+        }
+        if (b < batch) {
+            out[b * rows + row] = VectorKernels.dot(w, offset, x, b * cols, cols);
         }
     }
 

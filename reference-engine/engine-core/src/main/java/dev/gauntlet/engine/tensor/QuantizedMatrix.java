@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Block-quantized weights (Q8_0, Q4_0) against Q8_0-quantized inputs. A single input streams
  * the packed row straight through the fused kernel; a batch unpacks each row once and reuses it.
+ * Both kernels give an input the same bits (see {@link VectorKernels}).
  */
 abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations> permits Q8_0Matrix, Q4_0Matrix {
     final int blocks;
@@ -37,9 +38,14 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
             return;
         }
         unpack(off, scratch.values, scratch.scales);
-        for (int b = 0; b < batch; b += VectorKernels.GROUP) {
+        int b = 0;
+        for (; batch - b >= 2; b += VectorKernels.GROUP) {
             VectorKernels.dotUnpackedGroup(scratch.values, scratch.scales, blocks, x, b,
                     Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+        }
+        if (b < batch) {
+            // A lone last input streams the packed row again (now cached) rather than fill a group.
+            out[b * rows + row] = dotPacked(off, x, b);
         }
     }
 }

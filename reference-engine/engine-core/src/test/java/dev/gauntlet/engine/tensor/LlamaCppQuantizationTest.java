@@ -34,7 +34,7 @@ class LlamaCppQuantizationTest {
                 WeightMatrix ours = Quantizer.quantize(WeightMatrices.of(master.tensor(theirs.name())), type);
                 assertEquals(theirs.rows(), fromFile.rows());
                 assertEquals(theirs.cols(), fromFile.cols());
-                MemorySegment ourBytes = ((AbstractWeightMatrix<?>) ours).data();
+                MemorySegment ourBytes = ((AbstractWeightMatrix) ours).data();
                 assertEquals(-1, ourBytes.mismatch(theirs.data().asSlice(0, fromFile.byteSize())),
                         theirs.name() + ": encoded bytes differ from llama-quantize's");
                 assertSameRows(fromFile, ours, theirs.name());

@@ -1,5 +1,6 @@
 package dev.gauntlet.engine.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class MatmulTest {
         float[] x = RandomMatrices.gaussian(new Random(batch), batch * cols, 1f);
         float[] out = new float[batch * ROWS];
         m.matmul(x, out, batch);
-        AbstractWeightMatrix<?> am = (AbstractWeightMatrix<?>) m;
+        AbstractWeightMatrix am = (AbstractWeightMatrix) m;
         Q8Activations q8 = type.quantized() ? ActivationQuantizer.quantizeQ8_0(x, batch, cols) : null;
         float[] xr = type == GgmlType.F16 ? ActivationQuantizer.roundToF16(x, x.length) : x;
         for (int b = 0; b < batch; b++) {
@@ -54,7 +55,7 @@ class MatmulTest {
             float[] xr = type == GgmlType.F16 ? ActivationQuantizer.roundToF16(x, x.length) : x;
             float[] out = new float[10];
             m.matmul(x, out, 2);
-            AbstractWeightMatrix<?> am = (AbstractWeightMatrix<?>) m;
+            AbstractWeightMatrix am = (AbstractWeightMatrix) m;
             for (int i = 0; i < 10; i++) {
                 int r = i % 5;
                 float expected = ScalarKernels.dotFloat(type, am.data(), am.rowOffset(r), xr, i / 5 * cols, cols);
@@ -86,6 +87,34 @@ class MatmulTest {
                     sum += (double) row[c] * xDeq[b * cols + c];
                 }
                 assertClose((float) sum, out[b * ROWS + r], magnitude(m, r, xDeq, b), "row " + r);
+            }
+        }
+    }
+
+    /**
+     * Each input's outputs are bit-for-bit those of the input alone, whatever the batch size and
+     * its place in it (first or later group of four, short last group, lone last input). Columns
+     * of 352 leave a remainder after the four-accumulator steps; 100 also a scalar tail.
+     */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void everyInputGetsItsSoloResultExactlyInAnyBatch(GgmlType type) {
+        for (int cols : type.quantized() ? new int[] {352} : new int[] {352, 100}) {
+            WeightMatrix m = RandomMatrices.matrix(type, ROWS, cols, cols);
+            float[] x = RandomMatrices.gaussian(new Random(cols), 17 * cols, 1f);
+            float[][] solo = new float[17][ROWS];
+            for (int b = 0; b < 17; b++) {
+                m.matmul(java.util.Arrays.copyOfRange(x, b * cols, (b + 1) * cols), solo[b], 1);
+            }
+            for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 17}) {
+                for (int first = 0; first + batch <= 17; first += Math.max(1, 17 - batch)) {
+                    float[] out = new float[batch * ROWS];
+                    m.matmul(java.util.Arrays.copyOfRange(x, first * cols, (first + batch) * cols), out, batch);
+                    for (int b = 0; b < batch; b++) {
+                        assertArrayEquals(solo[first + b], java.util.Arrays.copyOfRange(out, b * ROWS, (b + 1) * ROWS),
+                                type + " cols " + cols + ": input " + (first + b) + " at " + b + " of " + batch);
+                    }
+                }
             }
         }
     }
