@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LlamaModelTest {
     @TempDir
@@ -101,11 +103,11 @@ class LlamaModelTest {
         assertTrue(cache.usedBlocks() == 0);
     }
 
-    @Test
-    void sequencesInOneBatchGetExactlyTheirSoloLogits() {
-        for (GgmlType quant : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0}) {
-            LlamaModel m = quant == GgmlType.F32 ? f32.model()
-                    : new LlamaModel(f32.model().config(), LlamaWeights.load(f32Gguf(), f32.model().config(), Optional.of(quant)));
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    void sequencesInOneBatchGetExactlyTheirSoloLogits(GgmlType quant) throws Exception {
+        try (LoadedModel loaded = LoadedModel.load(f32.path(), Optional.of(quant))) {
+            LlamaModel m = loaded.model();
             int vocab = m.config().vocab();
             PagedKvCache cache = cache(m);
             List<int[]> prompts = new ArrayList<>();
@@ -128,14 +130,6 @@ class LlamaModelTest {
             for (int s = 0; s < prompts.size(); s++) {
                 assertArrayEquals(solo.get(s), batched[s], quant + " sequence " + s);
             }
-        }
-    }
-
-    private static dev.gauntlet.engine.gguf.GgufFile f32Gguf() {
-        try {
-            return dev.gauntlet.engine.gguf.GgufFile.open(f32.path());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
