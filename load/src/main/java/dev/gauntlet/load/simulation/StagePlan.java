@@ -1,0 +1,25 @@
+package dev.gauntlet.load.simulation;
+
+import java.time.Duration;
+
+/**
+ * One stage of a campaign: a load model held for {@code duration}. Requests scheduled in the first
+ * {@code warmup} or the last {@code cooldown} run like any other but stay out of the statistics, so
+ * that the stage is measured in its steady state.
+ */
+public record StagePlan(String name, LoadModel load, Duration duration, Duration warmup, Duration cooldown) {
+
+    public StagePlan {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("stage " + name + " needs a positive duration");
+        }
+        if (warmup.plus(cooldown).compareTo(duration) >= 0) {
+            throw new IllegalArgumentException("stage " + name + ": warm-up plus cool-down leave no measured time");
+        }
+    }
+
+    /** The measured window's length. */
+    public Duration measured() {
+        return duration.minus(warmup).minus(cooldown);
+    }
+}
