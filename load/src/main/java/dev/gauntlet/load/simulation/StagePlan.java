@@ -18,6 +18,11 @@ public record StagePlan(String name, LoadModel load, Duration duration, Duration
         }
     }
 
+    /** Whether a request meant to start at {@code intendedNanos} is measured, the stage having started at {@code originNanos}. */
+    public boolean inWindow(long originNanos, long intendedNanos) {
+        return intendedNanos >= originNanos + warmup.toNanos() && intendedNanos < originNanos + duration.minus(cooldown).toNanos();
+    }
+
     /** The measured window's length. */
     public Duration measured() {
         return duration.minus(warmup).minus(cooldown);

@@ -113,9 +113,7 @@ public final class StageRun {
 
     /** Whether a request's intended start lies in the measured window (after warm-up, before cool-down). */
     public boolean measured(RequestRecord r) {
-        long from = origin.get() + plan.warmup().toNanos();
-        long to = origin.get() + plan.duration().minus(plan.cooldown()).toNanos();
-        return r.intendedNanos() >= from && r.intendedNanos() < to;
+        return plan.inWindow(origin.get(), r.intendedNanos());
     }
 
     /** The longest the simulation may run: the stage plus time for its last requests to end. */
