@@ -1,5 +1,7 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.server.router.RouterApplication;
+import dev.gauntlet.server.router.RouterOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,10 +9,15 @@ import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar engine-server.jar --model F.gguf [--port N] ...}: parses the command line and
+ * {@code java -jar engine-server.jar --model F.gguf [--port N] ...}, or {@code --role router
+ * --upstream URL ...} for the router in front of replicas: parses the command line and
  * starts the Spring application with the equivalent properties, so that options read like the
  * CLI's ({@code --model F.gguf}) rather than Spring's ({@code --gauntlet.model=F.gguf}).
  */
@@ -18,7 +25,19 @@ import picocli.CommandLine.Option;
         description = "OpenAI-compatible HTTP server around the Gauntlet reference engine.")
 public final class ServerMain implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "GGUF model file.")
+    /** What the process runs. */
+    enum Role { server, router }
+
+    @Option(names = "--role", defaultValue = "server", description = "server (a model) or router (in front of --upstream replicas); default: ${DEFAULT-VALUE}.")
+    Role role;
+
+    @Mixin
+    RouterOptions router;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "GGUF model file (required for the server role).")
     Path model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -59,6 +78,14 @@ public final class ServerMain implements Callable<Integer> {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.address", host);
         properties.put("server.port", port);
+        if (role == Role.router) {
+            properties.putAll(router.properties());
+            properties.put("gauntlet.router.max-body-bytes", maxBodyBytes);
+            return run(RouterApplication.class, properties);
+        }
+        if (model == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>'");
+        }
         properties.put("gauntlet.model", model.toString());
         if (quant != null) {
             properties.put("gauntlet.quant", quant);
@@ -68,10 +95,14 @@ public final class ServerMain implements Callable<Integer> {
         properties.put("gauntlet.max-tokens-per-step", maxTokensPerStep);
         properties.put("gauntlet.max-queue", maxQueue);
         properties.put("gauntlet.max-body-bytes", maxBodyBytes);
+        return run(GauntletServerApplication.class, properties);
+    }
+
+    private static int run(Class<?> application, Map<String, Object> properties) {
         // As Spring command-line arguments they override application.properties (default properties would not).
         String[] springArgs = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        SpringApplication.run(GauntletServerApplication.class, springArgs);
+        SpringApplication.run(application, springArgs);
         return 0;
     }
 }

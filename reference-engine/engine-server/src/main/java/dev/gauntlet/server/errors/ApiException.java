@@ -58,6 +58,12 @@ public final class ApiException extends RuntimeException {
                 message, null);
     }
 
+    /** HTTP 503 when nothing can serve the request right now, with a {@code Retry-After}. */
+    public static ApiException unavailable(String message, int retryAfterSeconds) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable_error", null, "no_upstream",
+                message, retryAfterSeconds);
+    }
+
     /** HTTP 500 for a failure inside the server or the engine. */
     public static ApiException serverError(String message) {
         return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", null, null, message, null);

@@ -41,8 +41,7 @@ public class RequestIdFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long start = System.nanoTime();
-        String given = request.getHeader(HEADER);
-        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
+        String id = resolve(request.getHeader(HEADER));
         RequestOutcome outcome = new RequestOutcome(id);
         outcome.attachTo(request);
         response.setHeader(HEADER, id);
@@ -55,6 +54,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
             }
             log(request, status, outcome, System.nanoTime() - start);
         }
+    }
+
+    /** The id for a request that came with {@code given} (may be null): {@code given} when it is sane, else a new one. */
+    public static String resolve(String given) {
+        return given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
     }
 
     private void log(HttpServletRequest request, int status, RequestOutcome o, long nanos) {
