@@ -1,6 +1,5 @@
 package dev.gauntlet.cli;
 
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,9 +55,7 @@ final class ServeCommand implements Callable<Integer> {
      * The server jar of this checkout: the CLI runs from {@code cli/target/gauntlet.jar} (or
      * {@code cli/target/classes}), and the server is built to {@code reference-engine/engine-server/target}.
      */
-    static Path builtServerJar() throws URISyntaxException {
-        Path here = Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path root = here.getParent().getParent().getParent();
-        return root.resolve("reference-engine/engine-server/target/engine-server.jar");
+    static Path builtServerJar() {
+        return ChildJvm.inCheckout("reference-engine/engine-server/target/engine-server.jar");
     }
 }

@@ -124,8 +124,8 @@ public final class ServerCluster implements AutoCloseable {
 
     private Child launch(String name, int port, List<String> args) throws IOException {
         int chosen = port != 0 ? port : freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-jar", spec.serverJar().toString()));
+        List<String> command = ChildJvm.java();
+        command.addAll(List.of("-jar", spec.serverJar().toString()));
         command.addAll(args);
         command.addAll(List.of("--host", HOST, "--port", String.valueOf(chosen)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -138,12 +138,6 @@ public final class ServerCluster implements AutoCloseable {
         // Listed at once, so that close() stops it even when a later step fails.
         children.add(child);
         return child;
-    }
-
-    /** This JVM's own {@code java}, so that children run the same JDK. */
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** A loopback port free now (the child binds it a moment later; another process taking it is unlikely). */
