@@ -3,7 +3,9 @@ package dev.gauntlet.server;
 import dev.gauntlet.server.router.RouterApplication;
 import dev.gauntlet.server.router.RouterOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
@@ -64,6 +66,27 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body before HTTP 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
+    @Option(names = "--api-key", description = "Bearer key required on /v1/* (repeatable); without keys the API is open.")
+    List<String> apiKeys = new ArrayList<>();
+
+    @Option(names = "--api-keys-file", description = "File of further API keys, one a line.")
+    Path apiKeysFile;
+
+    @Option(names = "--admin-key", description = "Bearer key of /admin/* and /actuator/*; without it they stay closed.")
+    String adminKey;
+
+    @Option(names = "--rate-limit-rps", defaultValue = "0", description = "Requests per second per API key (or client address); 0: no limit (default).")
+    double rateLimitRps;
+
+    @Option(names = "--rate-limit-burst", defaultValue = "0", description = "Requests a client may send at once; 0: ceil(rps).")
+    int rateLimitBurst;
+
+    @Option(names = "--drain-timeout", defaultValue = "30s", description = "On shutdown, how long running requests may finish (default: ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
+    @Option(names = "--chaos-monkey", description = "Turn Chaos Monkey on (Spring profile chaos-monkey; needs --admin-key).")
+    boolean chaosMonkey;
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new ServerMain());
         int exit = cli.execute(args);
@@ -95,6 +118,21 @@ public final class ServerMain implements Callable<Integer> {
         properties.put("gauntlet.max-tokens-per-step", maxTokensPerStep);
         properties.put("gauntlet.max-queue", maxQueue);
         properties.put("gauntlet.max-body-bytes", maxBodyBytes);
+        for (int i = 0; i < apiKeys.size(); i++) {
+            properties.put("gauntlet.access.api-keys[" + i + "]", apiKeys.get(i));
+        }
+        if (apiKeysFile != null) {
+            properties.put("gauntlet.access.api-keys-file", apiKeysFile.toString());
+        }
+        if (adminKey != null) {
+            properties.put("gauntlet.access.admin-key", adminKey);
+        }
+        properties.put("gauntlet.rate-limit.rps", rateLimitRps);
+        properties.put("gauntlet.rate-limit.burst", rateLimitBurst);
+        properties.put("gauntlet.drain.timeout", drainTimeout);
+        if (chaosMonkey) {
+            properties.put("spring.profiles.active", "chaos-monkey");
+        }
         return run(GauntletServerApplication.class, properties);
     }
 

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code dev.gauntlet.server.requests} logger and counts generation requests.
  */
 @Component
+@Order(FilterOrder.REQUEST_ID)
 public class RequestIdFilter extends OncePerRequestFilter {
     /** The request and response header carrying the id. */
     public static final String HEADER = "x-request-id";
