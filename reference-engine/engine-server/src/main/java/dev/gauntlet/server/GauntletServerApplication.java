@@ -1,6 +1,7 @@
 package dev.gauntlet.server;
 
 import dev.gauntlet.server.admission.AdmissionControl;
+import dev.gauntlet.server.admission.RateLimiter;
 import dev.gauntlet.server.metrics.ServerMetrics;
 import dev.gauntlet.server.model.ModelService;
 import java.io.IOException;
@@ -32,8 +33,8 @@ public class GauntletServerApplication {
     }
 
     @Bean
-    ServerMetrics serverMetrics(ModelService model, AdmissionControl admission) {
-        return new ServerMetrics(model, admission);
+    ServerMetrics serverMetrics(ModelService model, AdmissionControl admission, RateLimiter rateLimiter) {
+        return new ServerMetrics(model, admission, rateLimiter);
     }
 
     /**

@@ -1,16 +1,25 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.server.router.RouterApplication;
+import dev.gauntlet.server.router.RouterOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar engine-server.jar --model F.gguf [--port N] ...}: parses the command line and
+ * {@code java -jar engine-server.jar --model F.gguf [--port N] ...}, or {@code --role router
+ * --upstream URL ...} for the router in front of replicas: parses the command line and
  * starts the Spring application with the equivalent properties, so that options read like the
  * CLI's ({@code --model F.gguf}) rather than Spring's ({@code --gauntlet.model=F.gguf}).
  */
@@ -18,7 +27,19 @@ import picocli.CommandLine.Option;
         description = "OpenAI-compatible HTTP server around the Gauntlet reference engine.")
 public final class ServerMain implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "GGUF model file.")
+    /** What the process runs. */
+    enum Role { server, router }
+
+    @Option(names = "--role", defaultValue = "server", description = "server (a model) or router (in front of --upstream replicas); default: ${DEFAULT-VALUE}.")
+    Role role;
+
+    @Mixin
+    RouterOptions router;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "GGUF model file (required for the server role).")
     Path model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -45,6 +66,27 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body before HTTP 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
+    @Option(names = "--api-key", description = "Bearer key required on /v1/* (repeatable); without keys the API is open.")
+    List<String> apiKeys = new ArrayList<>();
+
+    @Option(names = "--api-keys-file", description = "File of further API keys, one a line.")
+    Path apiKeysFile;
+
+    @Option(names = "--admin-key", description = "Bearer key of /admin/* and /actuator/*; without it they stay closed.")
+    String adminKey;
+
+    @Option(names = "--rate-limit-rps", defaultValue = "0", description = "Requests per second per API key (or client address); 0: no limit (default).")
+    double rateLimitRps;
+
+    @Option(names = "--rate-limit-burst", defaultValue = "0", description = "Requests a client may send at once; 0: ceil(rps).")
+    int rateLimitBurst;
+
+    @Option(names = "--drain-timeout", defaultValue = "30s", description = "On shutdown, how long running requests may finish (default: ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
+    @Option(names = "--chaos-monkey", description = "Turn Chaos Monkey on (Spring profile chaos-monkey; needs --admin-key).")
+    boolean chaosMonkey;
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new ServerMain());
         int exit = cli.execute(args);
@@ -59,6 +101,14 @@ public final class ServerMain implements Callable<Integer> {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.address", host);
         properties.put("server.port", port);
+        if (role == Role.router) {
+            properties.putAll(router.properties());
+            properties.put("gauntlet.router.max-body-bytes", maxBodyBytes);
+            return run(RouterApplication.class, properties);
+        }
+        if (model == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>'");
+        }
         properties.put("gauntlet.model", model.toString());
         if (quant != null) {
             properties.put("gauntlet.quant", quant);
@@ -68,10 +118,29 @@ public final class ServerMain implements Callable<Integer> {
         properties.put("gauntlet.max-tokens-per-step", maxTokensPerStep);
         properties.put("gauntlet.max-queue", maxQueue);
         properties.put("gauntlet.max-body-bytes", maxBodyBytes);
+        for (int i = 0; i < apiKeys.size(); i++) {
+            properties.put("gauntlet.access.api-keys[" + i + "]", apiKeys.get(i));
+        }
+        if (apiKeysFile != null) {
+            properties.put("gauntlet.access.api-keys-file", apiKeysFile.toString());
+        }
+        if (adminKey != null) {
+            properties.put("gauntlet.access.admin-key", adminKey);
+        }
+        properties.put("gauntlet.rate-limit.rps", rateLimitRps);
+        properties.put("gauntlet.rate-limit.burst", rateLimitBurst);
+        properties.put("gauntlet.drain.timeout", drainTimeout);
+        if (chaosMonkey) {
+            properties.put("spring.profiles.active", "chaos-monkey");
+        }
+        return run(GauntletServerApplication.class, properties);
+    }
+
+    private static int run(Class<?> application, Map<String, Object> properties) {
         // As Spring command-line arguments they override application.properties (default properties would not).
         String[] springArgs = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        SpringApplication.run(GauntletServerApplication.class, springArgs);
+        SpringApplication.run(application, springArgs);
         return 0;
     }
 }

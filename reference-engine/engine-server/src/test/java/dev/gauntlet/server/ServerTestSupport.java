@@ -52,6 +52,33 @@ public abstract class ServerTestSupport {
         registry.add("gauntlet.model", MODEL::toString);
     }
 
+    /** The tiny model's file, for servers a test starts itself. */
+    protected static Path modelFile() {
+        return MODEL;
+    }
+
+    /** A request to {@code path} of this server, with {@code Authorization: Bearer key} unless {@code key} is null. */
+    protected HttpRequest.Builder request(String path, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT);
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
+    }
+
+    /** Sends {@code request}, reading the body as a string. */
+    protected HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JSON body for {@code POST}. */
+    protected static HttpRequest.BodyPublisher jsonBody(String json) {
+        return HttpRequest.BodyPublishers.ofString(json);
+    }
+
+    /** A greedy completion request body of {@code maxTokens} tokens that ignores end-of-generation. */
+    protected String completionBody(int maxTokens, boolean stream) {
+        return "{\"model\":\"" + modelName() + "\",\"prompt\":\"a\",\"max_tokens\":" + maxTokens
+                + ",\"ignore_eos\":true,\"temperature\":0,\"stream\":" + stream + "}";
+    }
+
     private static Path writeModel() {
         try {
             Path dir = Files.createTempDirectory("gauntlet-server-test");

@@ -10,7 +10,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,13 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>One operation sequence per input.</b> Each dot product runs the same floating-point
  * operations in the same order for an input whether it is alone or in a group, so its result is
  * bit-for-bit the same whatever batch it rides in: the group kernels only interleave the
- * sequences of their inputs. Lanes are summed by a fixed halving tree ({@link #sumLanes}).
+ * sequences of their inputs. Lanes are summed by a fixed scalar halving tree ({@link #sumLanes}),
+ * through a caller's {@link #laneScratch}.
  * <ul>
  * <li>Float rows (F32, and F16/BF16 decoded): vector {@code j} of {@code L} lanes, elements
- * {@code [jL, jL+L)}, is fused-multiply-added into accumulator {@code j mod 4} while whole steps
- * of four vectors remain, the leftover whole vectors into accumulator 0; then
- * {@code (a0+a1)+(a2+a3)} is summed across lanes and the elements past the last whole vector are
- * added one by one. Four independent FMA chains let a single input keep up with memory.
+ * {@code [jL, jL+L)}, is fused-multiply-added into accumulator {@code j mod 2} while whole pairs
+ * of vectors remain; then {@code a0+a1} is summed across lanes and the remaining elements are
+ * added one by one in order. Two independent FMA chains let a single input keep up with memory.
  * <li>Quantized rows (Q8_0, Q4_0): each block's 32 products of small integers are summed in
  * float lanes, which is exact (every partial sum is below 2<sup>24</sup>) and so independent of
  * order, then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11
@@ -41,8 +40,6 @@ public final class VectorKernels {
     private static final VectorSpecies<Float> F =
             FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int L = F.length();
-    /** Elements per step of the main loop: one vector for each of the four accumulators. */
-    private static final int STEP = 4 * L;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
@@ -55,35 +52,34 @@ public final class VectorKernels {
     private static final int Q4_BYTES = 18;
     /** 2<sup>112</sup>: rebiases an fp16 exponent (bias 15) shifted into float position (bias 127). */
     private static final float F16_REBIAS = 0x1p112f;
-    /** Lane rotations by L/2, L/4, ..., 1: adding each to the vector leaves the lane sum in lane 0. */
-    private static final VectorShuffle<Float>[] HALVINGS = halvings();
 
-    /** Input vectors the batched kernels handle per pass over a row: 16 accumulators fit the registers. */
+    /** Input vectors the batched kernels handle per pass over a row: eight accumulators fit registers easily. */
     public static final int GROUP = 4;
 
     private VectorKernels() {
+    }
+
+    /** A per-thread buffer for the kernels' lane sums: every kernel here takes one as {@code lanes}. */
+    public static float[] laneScratch() {
+        return new float[GROUP * L];
     }
 
     /**
      * Σ w[i]·x[xOffset+i] over {@code n} little-endian floats at byte {@code offset} of {@code w}
      * (a mapped F32 row, or a heap segment over a decoded row).
      */
-    public static float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
+    public static float dot(MemorySegment w, long offset, float[] x, int xOffset, int n, float[] lanes) {
+        // Two accumulators so consecutive FMAs do not wait on each other's latency.
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
         int i = 0;
-        for (int bound = n - n % STEP; i < bound; i += STEP) {
-            a0 = floats(w, offset, i).fma(FloatVector.fromArray(F, x, xOffset + i), a0);
-            a1 = floats(w, offset, i + L).fma(FloatVector.fromArray(F, x, xOffset + i + L), a1);
-            a2 = floats(w, offset, i + 2 * L).fma(FloatVector.fromArray(F, x, xOffset + i + 2 * L), a2);
-            a3 = floats(w, offset, i + 3 * L).fma(FloatVector.fromArray(F, x, xOffset + i + 3 * L), a3);
+        for (int bound = n - n % (2 * L); i < bound; i += 2 * L) {
+            acc0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOffset + i), acc0);
+            acc1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + L), LE)
+                    .fma(FloatVector.fromArray(F, x, xOffset + i + L), acc1);
         }
-        for (; i <= n - L; i += L) {
-            a0 = floats(w, offset, i).fma(FloatVector.fromArray(F, x, xOffset + i), a0);
-        }
-        float sum = sumLanes(a0, a1, a2, a3);
+        acc0.add(acc1).intoArray(lanes, 0);
+        float sum = sumLanes(lanes, 0);
         for (; i < n; i++) {
             sum += w.get(F32, offset + 4L * i) * x[xOffset + i];
         }
@@ -97,7 +93,7 @@ public final class VectorKernels {
      * for {@code b} in {@code [firstB, firstB + count)}. Each result equals {@link #dot}'s bit for bit.
      */
     public static void dotGroup(MemorySegment w, long offset, int n, float[] x, int firstB, int count,
-            float[] out, int outIndex, int outStride) {
+            float[] out, int outIndex, int outStride, float[] lanes) {
         checkGroup(count);
         // A short group repeats its last vector: computed alongside, never stored.
         int x0 = firstB * n;
@@ -105,44 +101,28 @@ public final class VectorKernels {
         int x2 = (firstB + Math.min(2, count - 1)) * n;
         int x3 = (firstB + count - 1) * n;
         FloatVector z = FloatVector.zero(F);
-        FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
-        FloatVector a10 = z, a11 = z, a12 = z, a13 = z;
-        FloatVector a20 = z, a21 = z, a22 = z, a23 = z;
-        FloatVector a30 = z, a31 = z, a32 = z, a33 = z;
+        FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
         int i = 0;
-        for (int bound = n - n % STEP; i < bound; i += STEP) {
-            FloatVector w0 = floats(w, offset, i);
-            FloatVector w1 = floats(w, offset, i + L);
-            FloatVector w2 = floats(w, offset, i + 2 * L);
-            FloatVector w3 = floats(w, offset, i + 3 * L);
+        for (int bound = n - n % (2 * L); i < bound; i += 2 * L) {
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + L), LE);
             a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
             a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
-            a02 = w2.fma(FloatVector.fromArray(F, x, x0 + i + 2 * L), a02);
-            a03 = w3.fma(FloatVector.fromArray(F, x, x0 + i + 3 * L), a03);
             a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
             a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
-            a12 = w2.fma(FloatVector.fromArray(F, x, x1 + i + 2 * L), a12);
-            a13 = w3.fma(FloatVector.fromArray(F, x, x1 + i + 3 * L), a13);
             a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
             a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
-            a22 = w2.fma(FloatVector.fromArray(F, x, x2 + i + 2 * L), a22);
-            a23 = w3.fma(FloatVector.fromArray(F, x, x2 + i + 3 * L), a23);
             a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
             a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
-            a32 = w2.fma(FloatVector.fromArray(F, x, x3 + i + 2 * L), a32);
-            a33 = w3.fma(FloatVector.fromArray(F, x, x3 + i + 3 * L), a33);
         }
-        for (; i <= n - L; i += L) {
-            FloatVector w0 = floats(w, offset, i);
-            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
-            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
-            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
-            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
-        }
-        float s0 = sumLanes(a00, a01, a02, a03);
-        float s1 = sumLanes(a10, a11, a12, a13);
-        float s2 = sumLanes(a20, a21, a22, a23);
-        float s3 = sumLanes(a30, a31, a32, a33);
+        a00.add(a01).intoArray(lanes, 0);
+        a10.add(a11).intoArray(lanes, L);
+        a20.add(a21).intoArray(lanes, 2 * L);
+        a30.add(a31).intoArray(lanes, 3 * L);
+        float s0 = sumLanes(lanes, 0);
+        float s1 = sumLanes(lanes, L);
+        float s2 = sumLanes(lanes, 2 * L);
+        float s3 = sumLanes(lanes, 3 * L);
         for (; i < n; i++) {
             float wi = w.get(F32, offset + 4L * i);
             s0 += wi * x[x0 + i];
@@ -184,23 +164,64 @@ public final class VectorKernels {
     }
 
     /** Q8_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
-    public static float dotQ8_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
-        return dotPacked(false, w, offset, blocks, x, b);
+    public static float dotQ8_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b, float[] lanes) {
+        float[] xq = x.q();
+        float[] xd = x.d();
+        int xo = b * x.cols();
+        int dOff = b * blocks;
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < blocks; k++, offset += Q8_BYTES, xo += BLOCK) {
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < BLOCK; p += L) {
+                FloatVector wv = widen(ByteVector.fromMemorySegment(B, w, offset + 2 + p, LE));
+                s = wv.fma(FloatVector.fromArray(F, xq, xo + p), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
+        }
+        acc.intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     /** Q4_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
-    public static float dotQ4_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
-        return dotPacked(true, w, offset, blocks, x, b);
+    public static float dotQ4_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b, float[] lanes) {
+        float[] xq = x.q();
+        float[] xd = x.d();
+        int xo = b * x.cols();
+        int dOff = b * blocks;
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < blocks; k++, offset += Q4_BYTES, xo += BLOCK) {
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0; p < HALF; p += L) {
+                IntVector packed = widenPacked(w, offset + 2 + p);
+                s = lowNibbles(packed).fma(FloatVector.fromArray(F, xq, xo + p), s);
+                s = highNibbles(packed).fma(FloatVector.fromArray(F, xq, xo + HALF + p), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
+        }
+        acc.intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     /** Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}. */
     public static void decodeQ8_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        unpack(false, w, offset, blocks, q, d);
+        for (int k = 0; k < blocks; k++, offset += Q8_BYTES) {
+            d[k] = Float16.toFloat(w.get(I16, offset));
+            for (int p = 0; p < BLOCK; p += L) {
+                widen(ByteVector.fromMemorySegment(B, w, offset + 2 + p, LE)).intoArray(q, k * BLOCK + p);
+            }
+        }
     }
 
     /** Unpacks {@code blocks} Q4_0 blocks into integer values {@code q} and scales {@code d}. */
     public static void decodeQ4_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        unpack(true, w, offset, blocks, q, d);
+        for (int k = 0; k < blocks; k++, offset += Q4_BYTES) {
+            d[k] = Float16.toFloat(w.get(I16, offset));
+            for (int p = 0; p < HALF; p += L) {
+                IntVector packed = widenPacked(w, offset + 2 + p);
+                lowNibbles(packed).intoArray(q, k * BLOCK + p);
+                highNibbles(packed).intoArray(q, k * BLOCK + HALF + p);
+            }
+        }
     }
 
     /**
@@ -211,7 +232,7 @@ public final class VectorKernels {
      * {@link #dotQ8_0}'s or {@link #dotQ4_0}'s bit for bit.
      */
     public static void dotUnpackedGroup(float[] q, float[] d, int blocks, Q8Activations x, int firstB, int count,
-            float[] out, int outIndex, int outStride) {
+            float[] out, int outIndex, int outStride, float[] lanes) {
         checkGroup(count);
         float[] xq = x.q();
         float[] xd = x.d();
@@ -243,56 +264,28 @@ public final class VectorKernels {
             a2 = s2.fma(FloatVector.broadcast(F, dw * xd[b2 * blocks + k]), a2);
             a3 = s3.fma(FloatVector.broadcast(F, dw * xd[b3 * blocks + k]), a3);
         }
-        store(out, outIndex, outStride, firstB, count, sumLanes(a0), sumLanes(a1), sumLanes(a2), sumLanes(a3));
-    }
-
-    /** The single-input quantized sequence, dequantizing each block's integers from the packed row. */
-    private static float dotPacked(boolean q4, MemorySegment w, long offset, int blocks, Q8Activations x, int b) {
-        float[] xq = x.q();
-        float[] xd = x.d();
-        int xo = b * x.cols();
-        int dOff = b * blocks;
-        long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
-        FloatVector acc = FloatVector.zero(F);
-        for (int k = 0; k < blocks; k++, offset += blockBytes, xo += BLOCK) {
-            FloatVector s = FloatVector.zero(F);
-            for (int p = 0; p < BLOCK; p += L) {
-                s = integers(q4, w, offset, p).fma(FloatVector.fromArray(F, xq, xo + p), s);
-            }
-            acc = s.fma(FloatVector.broadcast(F, scale(w, offset) * xd[dOff + k]), acc);
-        }
-        return sumLanes(acc);
-    }
-
-    private static void unpack(boolean q4, MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        long blockBytes = q4 ? Q4_BYTES : Q8_BYTES;
-        for (int k = 0; k < blocks; k++, offset += blockBytes) {
-            d[k] = scale(w, offset);
-            for (int p = 0; p < BLOCK; p += L) {
-                integers(q4, w, offset, p).intoArray(q, k * BLOCK + p);
-            }
-        }
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, L);
+        a2.intoArray(lanes, 2 * L);
+        a3.intoArray(lanes, 3 * L);
+        store(out, outIndex, outStride, firstB, count,
+                sumLanes(lanes, 0), sumLanes(lanes, L), sumLanes(lanes, 2 * L), sumLanes(lanes, 3 * L));
     }
 
     /**
-     * The signed integers of elements {@code [p, p+L)} of the block at byte {@code block}. The
-     * callers' loops over {@code p} are short and constant, so the JIT unrolls them and folds
-     * the branches; the format flag is loop-invariant, so it unswitches on that.
+     * The {@code L} floats at {@code lanes[from]} summed by a fixed halving tree (upper half onto
+     * lower half, down to one), in place. Not {@code reduceLanes(ADD)}: its order is unspecified
+     * and may differ between the interpreter and compiled code, hence between two calls in one
+     * run. Done in scalar code after one vector store, which also keeps the kernels small enough
+     * for the JIT to compile their vector operations without boxing.
      */
-    private static FloatVector integers(boolean q4, MemorySegment w, long block, int p) {
-        if (!q4) {
-            return (FloatVector) ByteVector.fromMemorySegment(B, w, block + 2 + p, LE).convertShape(VectorOperators.B2F, F, 0);
+    private static float sumLanes(float[] lanes, int from) {
+        for (int half = L / 2; half > 0; half /= 2) {
+            for (int i = from; i < from + half; i++) {
+                lanes[i] += lanes[i + half];
+            }
         }
-        // Nibbles are cut on int lanes: x86 has no byte shift.
-        IntVector packed = (IntVector) ByteVector.fromMemorySegment(B, w, block + 2 + p % HALF, LE)
-                .convertShape(VectorOperators.B2I, I, 0);
-        IntVector nibbles = p < HALF ? packed.and(0x0F) : packed.lanewise(VectorOperators.ASHR, 4).and(0x0F);
-        return (FloatVector) nibbles.sub(8).convert(VectorOperators.I2F, 0);
-    }
-
-    /** The fp16 scale heading the block at byte {@code block}. */
-    private static float scale(MemorySegment w, long block) {
-        return Float16.toFloat(w.get(I16, block));
+        return lanes[from];
     }
 
     private static void checkGroup(int count) {
@@ -316,33 +309,20 @@ public final class VectorKernels {
         }
     }
 
-    private static FloatVector floats(MemorySegment w, long offset, int i) {
-        return FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE);
+    private static FloatVector widen(ByteVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** {@code (a0+a1)+(a2+a3)} summed across lanes: the float rows' four accumulators combined. */
-    private static float sumLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
-        return sumLanes(a0.add(a1).add(a2.add(a3)));
+    /** Packed Q4_0 bytes widened to int lanes once; nibbles are cut there since x86 has no byte shift. */
+    private static IntVector widenPacked(MemorySegment w, long at) {
+        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2I, I, 0);
     }
 
-    /**
-     * The lanes of {@code v} summed by a fixed halving tree. Not {@code reduceLanes(ADD)}: its
-     * order is unspecified and may differ between the interpreter and compiled code, and
-     * therefore between two calls in one run.
-     */
-    private static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> rotation : HALVINGS) {
-            v = v.add(v.rearrange(rotation));
-        }
-        return v.lane(0);
+    private static FloatVector lowNibbles(IntVector packed) {
+        return (FloatVector) packed.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halvings() {
-        VectorShuffle<Float>[] rotations = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-        for (int k = 0; k < rotations.length; k++) {
-            rotations[k] = VectorShuffle.iota(F, L >> (k + 1), 1, true);
-        }
-        return rotations;
+    private static FloatVector highNibbles(IntVector packed) {
+        return (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
     }
 }

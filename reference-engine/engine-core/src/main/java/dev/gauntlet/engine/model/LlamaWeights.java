@@ -61,10 +61,24 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
     public long bytesPerStep() {
         long bytes = output.byteSize();
         for (Layer l : layers) {
-            bytes += l.wq.byteSize() + l.wk.byteSize() + l.wv.byteSize() + l.wo.byteSize()
-                    + l.gate.byteSize() + l.up.byteSize() + l.down.byteSize();
+            bytes += matrixBytes(l);
         }
         return bytes;
+    }
+
+    /** Bytes every weight takes in memory: all matrices (a tied output head once) and the norm vectors. */
+    public long totalBytes() {
+        long bytes = tokenEmbedding.byteSize() + (output == tokenEmbedding ? 0 : output.byteSize())
+                + (long) outputNorm.length * Float.BYTES;
+        for (Layer l : layers) {
+            bytes += matrixBytes(l) + (long) (l.attnNorm.length + l.ffnNorm.length) * Float.BYTES;
+        }
+        return bytes;
+    }
+
+    private static long matrixBytes(Layer l) {
+        return l.wq.byteSize() + l.wk.byteSize() + l.wv.byteSize() + l.wo.byteSize()
+                + l.gate.byteSize() + l.up.byteSize() + l.down.byteSize();
     }
 
     /** The type most matrices are stored in (the attention query projection's). */

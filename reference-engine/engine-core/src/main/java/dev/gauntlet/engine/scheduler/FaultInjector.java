@@ -61,8 +61,14 @@ public final class FaultInjector {
         stepsToFail.set(0);
     }
 
-    long slowStepMillis() {
+    /** The delay every step sleeps now, in ms (0 when off). */
+    public long slowStepMillis() {
         return slowStepMillis;
+    }
+
+    /** Step failures still pending from {@link #failNextSteps}. */
+    public int pendingStepFailures() {
+        return stepsToFail.get();
     }
 
     /** Whether the step about to run must fail; consumes one pending failure. */

@@ -95,13 +95,15 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
      * with each input vector: one pass per group of inputs, a lone input (a batch of one, or the
      * last of a batch) on its own rather than repeated to fill a group.
      */
-    final void multiplyFloatRow(MemorySegment w, long offset, float[] x, int batch, float[] out, int row) {
+    final void multiplyFloatRow(MemorySegment w, long offset, float[] x, int batch, float[] out, int row,
+            RowScratch scratch) {
         int b = 0;
         for (; batch - b >= 2; b += VectorKernels.GROUP) {
-            VectorKernels.dotGroup(w, offset, cols, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+            VectorKernels.dotGroup(w, offset, cols, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rows,
+                    scratch.lanes);
         }
         if (b < batch) {
-            out[b * rows + row] = VectorKernels.dot(w, offset, x, b * cols, cols);
+            out[b * rows + row] = VectorKernels.dot(w, offset, x, b * cols, cols, scratch.lanes);
         }
     }
 

@@ -18,6 +18,6 @@ public final class F32Matrix extends AbstractWeightMatrix<float[]> {
 
     @Override
     void multiplyRow(int row, float[] x, int batch, float[] out, RowScratch scratch) {
-        multiplyFloatRow(data, rowOffset(row), x, batch, out, row);
+        multiplyFloatRow(data, rowOffset(row), x, batch, out, row, scratch);
     }
 }

@@ -16,6 +16,6 @@ abstract sealed class HalfFloatMatrix extends AbstractWeightMatrix<float[]> perm
     @Override
     final void multiplyRow(int row, float[] x, int batch, float[] out, RowScratch scratch) {
         widenRow(rowOffset(row), scratch.values);
-        multiplyFloatRow(scratch.valuesSegment, 0, x, batch, out, row);
+        multiplyFloatRow(scratch.valuesSegment, 0, x, batch, out, row, scratch);
     }
 }

@@ -14,8 +14,8 @@ public final class Q4_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    float dotPacked(long offset, Q8Activations x, int b) {
-        return VectorKernels.dotQ4_0(data, offset, blocks, x, b);
+    float dotPacked(long offset, Q8Activations x, int b, float[] lanes) {
+        return VectorKernels.dotQ4_0(data, offset, blocks, x, b, lanes);
     }
 
     @Override

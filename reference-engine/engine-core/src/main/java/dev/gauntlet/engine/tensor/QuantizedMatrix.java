@@ -20,7 +20,7 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
     }
 
     /** The packed row at byte {@code offset} dotted with vector {@code b} of {@code x}. */
-    abstract float dotPacked(long offset, Q8Activations x, int b);
+    abstract float dotPacked(long offset, Q8Activations x, int b, float[] lanes);
 
     /** Unpacks the row at byte {@code offset} into integer values and block scales. */
     abstract void unpack(long offset, float[] q, float[] d);
@@ -34,18 +34,18 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
     final void multiplyRow(int row, Q8Activations x, int batch, float[] out, RowScratch scratch) {
         long off = rowOffset(row);
         if (batch == 1) {
-            out[row] = dotPacked(off, x, 0);
+            out[row] = dotPacked(off, x, 0, scratch.lanes);
             return;
         }
         unpack(off, scratch.values, scratch.scales);
         int b = 0;
         for (; batch - b >= 2; b += VectorKernels.GROUP) {
             VectorKernels.dotUnpackedGroup(scratch.values, scratch.scales, blocks, x, b,
-                    Math.min(VectorKernels.GROUP, batch - b), out, row, rows);
+                    Math.min(VectorKernels.GROUP, batch - b), out, row, rows, scratch.lanes);
         }
         if (b < batch) {
             // A lone last input streams the packed row again (now cached) rather than fill a group.
-            out[b * rows + row] = dotPacked(off, x, b);
+            out[b * rows + row] = dotPacked(off, x, b, scratch.lanes);
         }
     }
 }

@@ -93,8 +93,8 @@ class MatmulTest {
 
     /**
      * Each input's outputs are bit-for-bit those of the input alone, whatever the batch size and
-     * its place in it (first or later group of four, short last group, lone last input). Columns
-     * of 352 leave a remainder after the four-accumulator steps; 100 also a scalar tail.
+     * its place in it (first or later group of four, short last group, lone last input). Float
+     * rows of 100 columns also leave a scalar tail after the vector loop.
      */
     @ParameterizedTest
     @EnumSource(GgmlType.class)

@@ -52,10 +52,35 @@ public final class ApiException extends RuntimeException {
                 retryAfterSeconds);
     }
 
+    /** HTTP 401 for a missing or wrong bearer key, as OpenAI answers it. */
+    public static ApiException invalidApiKey(String message) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, "invalid_api_key", message,
+                null);
+    }
+
+    /** HTTP 429 when a client used up its request rate, with the seconds until it may send again. */
+    public static ApiException rateLimited(double requestsPerSecond, int retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", null, "rate_limit_exceeded",
+                "rate limit of " + requestsPerSecond + " requests per second exceeded; retry in "
+                        + retryAfterSeconds + " s", retryAfterSeconds);
+    }
+
+    /** HTTP 503 for a request that arrives (or is cut off) while the server drains before shutting down. */
+    public static ApiException draining(String message, int retryAfterSeconds) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable_error", null, "draining",
+                message, retryAfterSeconds);
+    }
+
     /** HTTP 503 while the model is not ready to serve (warming up, or shutting down). */
     public static ApiException notReady(String message) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable_error", null, "not_ready",
                 message, null);
+    }
+
+    /** HTTP 503 when nothing can serve the request right now, with a {@code Retry-After}. */
+    public static ApiException unavailable(String message, int retryAfterSeconds) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable_error", null, "no_upstream",
+                message, retryAfterSeconds);
     }
 
     /** HTTP 500 for a failure inside the server or the engine. */

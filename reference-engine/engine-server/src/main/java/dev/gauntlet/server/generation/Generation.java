@@ -7,11 +7,13 @@ import dev.gauntlet.engine.scheduler.PromptLogprobsEvent;
 import dev.gauntlet.engine.scheduler.RequestHandle;
 import dev.gauntlet.engine.scheduler.TokenEvent;
 import dev.gauntlet.engine.scheduler.TokenListener;
+import dev.gauntlet.server.errors.ApiException;
 import dev.gauntlet.server.metrics.ServerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * One request running in the engine, read by one HTTP handler thread.
@@ -24,12 +26,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class Generation implements TokenListener {
     private final String requestId;
     private final ServerMetrics metrics;
-    private final Runnable onFinish;
+    private final Consumer<Generation> onFinish;
     private final BlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
     private volatile RequestHandle handle;
+    private volatile ApiException abortReason;
     private long lastTokenNanos = -1; // engine thread only
 
-    Generation(String requestId, ServerMetrics metrics, Runnable onFinish) {
+    Generation(String requestId, ServerMetrics metrics, Consumer<Generation> onFinish) {
         this.requestId = requestId;
         this.metrics = metrics;
         this.onFinish = onFinish;
@@ -56,7 +59,7 @@ public final class Generation implements TokenListener {
             }
             case FinishEvent f -> {
                 metrics.finished(f);
-                onFinish.run();
+                onFinish.accept(this);
             }
             default -> { }
         }
@@ -71,6 +74,20 @@ public final class Generation implements TokenListener {
     /** Asks the engine to stop the request (its KV blocks are freed at the next step boundary). */
     public void cancel() {
         handle.cancel();
+    }
+
+    /**
+     * Cancels the request on the server's behalf (not the client's): if the engine then ends it as
+     * cancelled, its client is answered with {@code reason} rather than a generic cancellation.
+     */
+    public void abort(ApiException reason) {
+        abortReason = reason;
+        cancel();
+    }
+
+    /** Why the server aborted this request, or null when it did not. */
+    public ApiException abortReason() {
+        return abortReason;
     }
 
     /** Waits for the whole request and gathers it. */

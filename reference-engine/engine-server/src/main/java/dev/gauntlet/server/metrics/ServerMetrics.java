@@ -5,6 +5,7 @@ import dev.gauntlet.engine.scheduler.FinishEvent;
 import dev.gauntlet.engine.scheduler.RejectionReason;
 import dev.gauntlet.engine.scheduler.RequestTimings;
 import dev.gauntlet.server.admission.AdmissionControl;
+import dev.gauntlet.server.admission.RateLimiter;
 import dev.gauntlet.server.model.ModelService;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -29,6 +30,8 @@ public final class ServerMetrics {
     /** Exposition content type of {@link #write}. */
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
+    /** The one backend's device: the engine runs on the CPU, weights and KV cache in main memory. */
+    private static final String DEVICE = "cpu";
     private static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
         5, 10, 20, 40, 80};
     private static final double[] TOKEN_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192,
@@ -49,7 +52,7 @@ public final class ServerMetrics {
     private final Counter generationTokensTotal;
     private final Counter requests;
 
-    public ServerMetrics(ModelService model, AdmissionControl admission) {
+    public ServerMetrics(ModelService model, AdmissionControl admission, RateLimiter rateLimiter) {
         Labels modelLabel = Labels.of("model", model.name());
         timeToFirstToken = histogram("llm_time_to_first_token_seconds", "Arrival to first generated token.",
                 LATENCY_BUCKETS, modelLabel);
@@ -72,13 +75,14 @@ public final class ServerMetrics {
                 .labelNames("status", "finish_reason").constLabels(modelLabel).register(registry);
 
         CounterWithCallback.builder().name("llm_requests_rejected_total")
-                .help("Requests refused: engine rejections by reason, and queue_full for HTTP 429.")
+                .help("Requests refused: engine rejections by reason, queue_full and rate_limited for HTTP 429.")
                 .labelNames("reason").constLabels(modelLabel)
                 .callback(cb -> {
                     for (Map.Entry<RejectionReason, Long> e : model.engine().stats().rejections().entrySet()) {
                         cb.call(e.getValue(), e.getKey().name().toLowerCase(Locale.ROOT));
                     }
                     cb.call(admission.rejected(), "queue_full");
+                    cb.call(rateLimiter.rejected(), "rate_limited");
                 }).register(registry);
         CounterWithCallback.builder().name("llm_preemptions_total").help("Sequences preempted to free KV blocks.")
                 .constLabels(modelLabel)
@@ -101,9 +105,21 @@ public final class ServerMetrics {
                     cb.call(s.totalKvBlocks() - s.usedKvBlocks(), "free");
                     cb.call(s.heldBackKvBlocks(), "held_back");
                 }).register(registry);
+        GaugeWithCallback.builder().name("llm_device_memory_bytes")
+                .help("Memory by device and use: the KV cache (total, used including held_back, held_back by fault"
+                        + " injection) and the weights.")
+                .labelNames("device", "kind").constLabels(modelLabel)
+                .callback(cb -> {
+                    EngineStats s = model.engine().stats();
+                    long block = model.kvBlockBytes();
+                    cb.call((double) s.totalKvBlocks() * block, DEVICE, "kv_cache_total");
+                    cb.call((double) s.usedKvBlocks() * block, DEVICE, "kv_cache_used");
+                    cb.call((double) s.heldBackKvBlocks() * block, DEVICE, "kv_cache_held_back");
+                    cb.call(model.weightBytes(), DEVICE, "weights");
+                }).register(registry);
         Gauge info = Gauge.builder().name("llm_engine_info").help("The served model and engine; always 1.")
                 .labelNames("quant", "backend", "tp").constLabels(modelLabel).register(registry);
-        info.labelValues(model.quant(), "cpu", "1").set(1);
+        info.labelValues(model.quant(), DEVICE, "1").set(1);
 
         model.engine().addStepListener(step -> batchSize.observe(step.batchSize()));
     }

@@ -1,6 +1,7 @@
 package dev.gauntlet.server.model;
 
 import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.kv.PagedKvCache;
 import dev.gauntlet.engine.model.LoadedModel;
 import dev.gauntlet.engine.sampling.SamplingParams;
 import dev.gauntlet.engine.scheduler.EngineConfig;
@@ -21,23 +22,25 @@ import org.slf4j.LoggerFactory;
  * The served model: the loaded weights, its tokenizer and chat template, the running engine, and
  * whether it is ready. Ready means loaded and one warm-up request completed (the first forward
  * pass pays for JIT compilation and page faults, which no client should see as latency); it stops
- * being ready once {@link #close()} begins.
+ * being ready when a drain begins ({@link #beginDrain()}) or {@link #close()} does.
  */
 public final class ModelService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
 
     /** Where the model is in its life. */
-    public enum State { WARMING_UP, READY, FAILED, STOPPED }
+    public enum State { WARMING_UP, READY, FAILED, DRAINING, STOPPED }
 
     private final LoadedModel loaded;
     private final InferenceEngine engine;
     private final ChatTemplate chatTemplate;
     private final Instant loadedAt = Instant.now();
-    private volatile State state = State.WARMING_UP;
+    private final long kvBlockBytes;
+    private volatile State state = State.WARMING_UP; // written under this object's lock
 
-    private ModelService(LoadedModel loaded, InferenceEngine engine) {
+    private ModelService(LoadedModel loaded, InferenceEngine engine, long kvBlockBytes) {
         this.loaded = loaded;
         this.engine = engine;
+        this.kvBlockBytes = kvBlockBytes;
         this.chatTemplate = ChatTemplate.forTokenizer(loaded.tokenizer());
     }
 
@@ -50,7 +53,8 @@ public final class ModelService implements AutoCloseable {
             var engine = new InferenceEngine(loaded.model(), loaded.tokenizer(), cache,
                     new EngineConfig(settings.maxBatchSize(), settings.maxTokensPerStep()));
             LOG.info("loaded {} ({}, {} KV blocks)", loaded.name(), loaded.quant(), cache.totalBlocks());
-            return new ModelService(loaded, engine);
+            return new ModelService(loaded, engine,
+                    PagedKvCache.bytesPerBlock(cache.layers(), cache.kvDim(), cache.blockSize()));
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
@@ -67,16 +71,37 @@ public final class ModelService implements AutoCloseable {
             if (f.reason() != FinishReason.LENGTH) {
                 throw new IllegalStateException("warm-up ended with " + f.reason() + ": " + f.message());
             }
-            if (state == State.WARMING_UP) {
-                state = State.READY;
+            if (advance(State.WARMING_UP, State.READY)) {
                 LOG.info("warm-up done in {} ms; ready", f.timings().totalNanos() / 1_000_000);
             }
         } catch (RuntimeException e) {
             LOG.error("warm-up failed; the server stays unready", e);
-            if (state == State.WARMING_UP) {
-                state = State.FAILED;
-            }
+            advance(State.WARMING_UP, State.FAILED);
         }
+    }
+
+    /**
+     * Stops being ready for good, ahead of shutdown: {@code /ready} answers 503 {@code draining}
+     * and new generations are refused, while those running go on. No effect once stopped.
+     */
+    public synchronized void beginDrain() {
+        if (state != State.STOPPED) {
+            state = State.DRAINING;
+        }
+    }
+
+    /** Ready again after {@link #beginDrain()}, when the shutdown it announced was called off. */
+    public void endDrain() {
+        advance(State.DRAINING, State.READY);
+    }
+
+    // Atomic, so that a warm-up finishing during a drain cannot make the server ready again.
+    private synchronized boolean advance(State from, State to) {
+        if (state != from) {
+            return false;
+        }
+        state = to;
+        return true;
     }
 
     public State state() {
@@ -111,6 +136,16 @@ public final class ModelService implements AutoCloseable {
 
     public int contextLength() {
         return loaded.model().config().contextLength();
+    }
+
+    /** Bytes one KV block takes (keys and values of every layer). */
+    public long kvBlockBytes() {
+        return kvBlockBytes;
+    }
+
+    /** Bytes the weights take in memory. */
+    public long weightBytes() {
+        return loaded.model().weights().totalBytes();
     }
 
     /** When the model was loaded (the model list's {@code created}). */

@@ -60,7 +60,7 @@ public class GenerationResponder {
         GenerationResult result = g.collect();
         FinishEvent f = result.finish();
         outcome.finished(f);
-        failIfUnfinished(f);
+        failIfUnfinished(f, g);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .header(TIMINGS_HEADER, Timings.of(f.timings()).header())
                 .body(prepared.format().complete(result));
@@ -82,7 +82,7 @@ public class GenerationResponder {
                 GenerationEvent event = g.next();
                 if (event instanceof FinishEvent f) {
                     outcome.finished(f);
-                    for (Object chunk : closing(f, prepared)) {
+                    for (Object chunk : closing(f, g, prepared)) {
                         sse.send(chunk);
                     }
                     sse.done();
@@ -105,10 +105,10 @@ public class GenerationResponder {
     }
 
     /** The stream's last chunks: finish reason and usage, or an error event when the engine could not finish. */
-    private List<Object> closing(FinishEvent f, PreparedRequest prepared) {
+    private List<Object> closing(FinishEvent f, Generation g, PreparedRequest prepared) {
         List<Object> chunks = new ArrayList<>();
         try {
-            failIfUnfinished(f);
+            failIfUnfinished(f, g);
             chunks.add(prepared.format().finishChunk(f));
             if (prepared.includeUsage()) {
                 chunks.add(prepared.format().usageChunk(f, Timings.of(f.timings())));
@@ -120,8 +120,14 @@ public class GenerationResponder {
         return chunks;
     }
 
-    /** @throws ApiException for a request the engine ended without a reply (fault, run-time rejection, shutdown) */
-    private static void failIfUnfinished(FinishEvent f) {
+    /**
+     * @throws ApiException for a request the engine ended without a reply (fault, run-time rejection,
+     *                      shutdown), or the server's own reason when it cut the request off (drain)
+     */
+    private static void failIfUnfinished(FinishEvent f, Generation g) {
+        if (f.reason() == FinishReason.CANCELLED && g.abortReason() != null) {
+            throw g.abortReason();
+        }
         if (f.reason() == FinishReason.ERROR) {
             throw ApiException.serverError("generation failed: " + f.message());
         }

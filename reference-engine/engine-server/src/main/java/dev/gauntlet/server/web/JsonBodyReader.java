@@ -31,7 +31,7 @@ public class JsonBodyReader {
 
     /** Reads and parses the body as {@code type}. */
     public <T> T read(HttpServletRequest request, Class<T> type) {
-        String text = decode(bytes(request));
+        String text = decode(readBounded(request, maxBytes));
         if (text.isBlank()) {
             throw ApiException.badRequest(null, "the request body is empty; expected a JSON object");
         }
@@ -49,7 +49,11 @@ public class JsonBodyReader {
         }
     }
 
-    private byte[] bytes(HttpServletRequest request) {
+    /**
+     * The raw body, refused with HTTP 413 when it is over {@code maxBytes} (checked before and while
+     * reading, so a huge body is never buffered).
+     */
+    public static byte[] readBounded(HttpServletRequest request, int maxBytes) {
         if (request.getContentLengthLong() > maxBytes) {
             throw ApiException.bodyTooLarge(maxBytes);
         }

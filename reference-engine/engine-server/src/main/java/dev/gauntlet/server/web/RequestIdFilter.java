@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code dev.gauntlet.server.requests} logger and counts generation requests.
  */
 @Component
+@Order(FilterOrder.REQUEST_ID)
 public class RequestIdFilter extends OncePerRequestFilter {
     /** The request and response header carrying the id. */
     public static final String HEADER = "x-request-id";
@@ -41,8 +43,7 @@ public class RequestIdFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long start = System.nanoTime();
-        String given = request.getHeader(HEADER);
-        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
+        String id = resolve(request.getHeader(HEADER));
         RequestOutcome outcome = new RequestOutcome(id);
         outcome.attachTo(request);
         response.setHeader(HEADER, id);
@@ -55,6 +56,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
             }
             log(request, status, outcome, System.nanoTime() - start);
         }
+    }
+
+    /** The id for a request that came with {@code given} (may be null): {@code given} when it is sane, else a new one. */
+    public static String resolve(String given) {
+        return given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
     }
 
     private void log(HttpServletRequest request, int status, RequestOutcome o, long nanos) {

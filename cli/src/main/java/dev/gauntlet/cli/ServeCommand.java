@@ -1,0 +1,61 @@
+package dev.gauntlet.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gauntlet serve}: runs the OpenAI-compatible server over a model, as one process or as N
+ * replicas behind a router, until Ctrl-C or SIGTERM (then stops every child) or until a child dies
+ * (then stops the others and fails).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model over OpenAI's API: one server, or --replicas N behind a router.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "GGUF model file.")
+    Path model;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Server processes; above 1, a router is put in front (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--quant", description = "Convert weights at load: f32, f16, bf16, q8_0 or q4_0.")
+    String quant;
+
+    @Option(names = "--port", defaultValue = "8000", description = "Port of the front (router or single server); 0 for a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--server-jar", description = "The engine-server jar (default: the one built next to this CLI).")
+    Path serverJar;
+
+    @Option(names = "--ready-timeout", defaultValue = "120", description = "Seconds each process may take to get ready (default: ${DEFAULT-VALUE}).")
+    long readyTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerCluster.Spec spec = new ServerCluster.Spec(serverJar != null ? serverJar : builtServerJar(), model,
+                replicas, quant, port, List.of(), null, Duration.ofSeconds(readyTimeoutSeconds));
+        ServerCluster cluster = ServerCluster.start(spec);
+        // Ctrl-C and SIGTERM run shutdown hooks: the children are stopped with this process, never orphaned.
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "serve-stop"));
+        for (ServerCluster.Child c : cluster.children()) {
+            System.out.printf("%-10s %s%n", c.name(), c.url());
+        }
+        System.out.flush();
+        ServerCluster.Child gone = cluster.awaitAnyExit();
+        System.err.println("gauntlet serve: " + gone.name() + " exited with code " + gone.process().exitValue()
+                + "; stopping the others");
+        cluster.close();
+        return 1;
+    }
+
+    /**
+     * The server jar of this checkout: the CLI runs from {@code cli/target/gauntlet.jar} (or
+     * {@code cli/target/classes}), and the server is built to {@code reference-engine/engine-server/target}.
+     */
+    static Path builtServerJar() {
+        return ChildJvm.inCheckout("reference-engine/engine-server/target/engine-server.jar");
+    }
+}
