@@ -7,14 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Every endpoint, streamed and not, in OpenAI's shapes. */
 @TinyServerTest
+@ExtendWith(OutputCaptureExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OpenAiApiTest extends ServerTestSupport {
 
@@ -37,7 +44,14 @@ class OpenAiApiTest extends ServerTestSupport {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("client-id-42", r.headers().firstValue("x-request-id").orElseThrow());
         String timings = r.headers().firstValue("x-gauntlet-timings").orElseThrow();
-        assertTrue(timings.matches("queue_ms=[0-9.]+,ttft_ms=[0-9.]+,e2e_ms=[0-9.]+"), timings);
+        assertTrue(timings.matches("queue_ms=[0-9.]+,ttft_ms=[0-9.]+,e2e_ms=[0-9.]+,engine_ttft_ms=[0-9.]+,"
+                + "engine_e2e_ms=[0-9.]+"), timings);
+        Map<String, Double> t = headerTimings(timings);
+        // A whole reply's first content leaves with its body, after the engine's last token.
+        assertEquals(t.get("ttft_ms"), t.get("e2e_ms"));
+        assertTrue(t.get("e2e_ms") >= t.get("engine_e2e_ms"), timings);
+        assertTrue(t.get("engine_e2e_ms") >= t.get("engine_ttft_ms"), timings);
+        assertTrue(t.get("engine_ttft_ms") >= t.get("queue_ms"), timings);
         JsonNode body = json(r);
         assertEquals("text_completion", body.get("object").asString());
         assertTrue(body.get("id").asString().contains("client-id-42"));
@@ -50,6 +64,33 @@ class OpenAiApiTest extends ServerTestSupport {
         JsonNode usage = body.get("usage");
         assertEquals(12, usage.get("completion_tokens").asInt());
         assertEquals(usage.get("prompt_tokens").asInt() + 12, usage.get("total_tokens").asInt());
+    }
+
+    @Test
+    void requestLogLineCarriesBothTimingViews(CapturedOutput output) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v1/completions"))
+                .header("x-request-id", "log-line-7")
+                .POST(HttpRequest.BodyPublishers.ofString(completion(",\"stream\":true"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        // The line is written once the reply has been flushed, which the client may see first.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String line = null;
+        while (line == null && System.nanoTime() < deadline) {
+            line = output.getOut().lines().filter(l -> l.contains("\"request_id\":\"log-line-7\"")).findFirst()
+                    .orElse(null);
+            Thread.sleep(10);
+        }
+        assertNotNull(line, "no request log line");
+        JsonNode logged = JsonMapper.shared().readTree(line.substring(line.indexOf('{')));
+        JsonNode t = logged.get("timings");
+        for (String field : List.of("queue_ms", "ttft_ms", "e2e_ms", "engine_ttft_ms", "engine_e2e_ms")) {
+            assertTrue(t.get(field).isNumber(), field + " in " + line);
+        }
+        assertTrue(t.get("ttft_ms").asDouble() >= t.get("engine_ttft_ms").asDouble(), line);
+        assertTrue(t.get("e2e_ms").asDouble() >= t.get("engine_e2e_ms").asDouble(), line);
+        // Both measure from the filter's arrival to the flushed end of the reply.
+        assertEquals(logged.get("duration_ms").asDouble(), t.get("e2e_ms").asDouble(), 1e-9, line);
     }
 
     @Test
@@ -101,7 +142,11 @@ class OpenAiApiTest extends ServerTestSupport {
         assertTrue(usage.get("choices").isEmpty());
         assertEquals(12, usage.get("usage").get("completion_tokens").asInt());
         JsonNode timings = usage.get("usage").get("gauntlet_timings");
-        assertTrue(timings.get("e2e_ms").asDouble() >= timings.get("ttft_ms").asDouble());
+        // The HTTP view follows the engine's: a token is flushed after it is sampled, [DONE] after the last.
+        assertTrue(timings.get("ttft_ms").asDouble() >= timings.get("engine_ttft_ms").asDouble(), timings.toString());
+        assertTrue(timings.get("e2e_ms").asDouble() >= timings.get("engine_e2e_ms").asDouble(), timings.toString());
+        assertTrue(timings.get("e2e_ms").asDouble() > timings.get("ttft_ms").asDouble(), timings.toString());
+        assertTrue(timings.get("engine_ttft_ms").asDouble() >= timings.get("queue_ms").asDouble(), timings.toString());
         assertTrue(timings.get("queue_ms").asDouble() >= 0);
     }
 
@@ -219,5 +264,15 @@ class OpenAiApiTest extends ServerTestSupport {
         }
         assertEquals(1, metric(m, "llm_engine_info{backend=\"cpu\"," + label + ",quant=\"f32\",tp=\"1\"}"));
         assertTrue(metric(m, "llm_requests_total{finish_reason=\"length\"," + label + ",status=\"200\"}") >= 1);
+    }
+
+    /** The {@code x-gauntlet-timings} header as a map of its fields. */
+    private static Map<String, Double> headerTimings(String header) {
+        Map<String, Double> fields = new HashMap<>();
+        for (String field : header.split(",")) {
+            String[] kv = field.split("=", 2);
+            fields.put(kv[0], Double.parseDouble(kv[1]));
+        }
+        return fields;
     }
 }

@@ -34,23 +34,21 @@ public class GenerationController {
     @PostMapping("/v1/completions")
     ResponseEntity<Object> completions(HttpServletRequest request, HttpServletResponse response)
             throws IOException, InterruptedException {
-        long arrival = System.nanoTime();
         CompletionRequest body = bodies.read(request, CompletionRequest.class);
         generations.requireReady();
         var prepared = CompletionsEndpoint.prepare(body, model, RequestOutcome.of(request).requestId(),
                 Instant.now().getEpochSecond());
-        return responder.respond(prepared, request, response, arrival);
+        return responder.respond(prepared, request, response);
     }
 
     /** {@code POST /v1/chat/completions}. */
     @PostMapping("/v1/chat/completions")
     ResponseEntity<Object> chat(HttpServletRequest request, HttpServletResponse response)
             throws IOException, InterruptedException {
-        long arrival = System.nanoTime();
         ChatCompletionRequest body = bodies.read(request, ChatCompletionRequest.class);
         generations.requireReady();
         var prepared = ChatEndpoint.prepare(body, model, RequestOutcome.of(request).requestId(),
                 Instant.now().getEpochSecond());
-        return responder.respond(prepared, request, response, arrival);
+        return responder.respond(prepared, request, response);
     }
 }

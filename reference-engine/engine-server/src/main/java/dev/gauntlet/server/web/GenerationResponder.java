@@ -43,16 +43,15 @@ public class GenerationResponder {
 
     /**
      * Answers the request: returns the reply entity, or null once a stream was written to {@code response}.
-     *
-     * @param arrivalNanos when the request arrived
+     * The engine counts the request's time from its HTTP arrival, so engine and HTTP timings share an origin.
      */
     public ResponseEntity<Object> respond(PreparedRequest prepared, HttpServletRequest request,
-                                          HttpServletResponse response, long arrivalNanos)
+                                          HttpServletResponse response)
             throws IOException, InterruptedException {
         RequestOutcome outcome = RequestOutcome.of(request);
         outcome.generation();
-        Generation g = generations.start(outcome.requestId(), prepared.prompt(), prepared.params(), arrivalNanos,
-                prepared.promptParam());
+        Generation g = generations.start(outcome.requestId(), prepared.prompt(), prepared.params(),
+                outcome.arrivalNanos(), prepared.promptParam());
         if (prepared.stream()) {
             stream(g, prepared, response, outcome);
             return null;
@@ -61,9 +60,15 @@ public class GenerationResponder {
         FinishEvent f = result.finish();
         outcome.finished(f);
         failIfUnfinished(f, g);
+        // Serialised here rather than by the converter, so that the timing header is stamped after
+        // all of the server's work: what follows is the write of headers and body.
+        byte[] body = json.writeValueAsBytes(prepared.format().complete(result));
+        long sent = System.nanoTime();
+        // The whole body is the first content a client of a non-streamed reply sees.
+        outcome.firstContentSent(sent);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .header(TIMINGS_HEADER, Timings.of(f.timings()).header())
-                .body(prepared.format().complete(result));
+                .header(TIMINGS_HEADER, outcome.timings(sent).header())
+                .body(body);
     }
 
     private void stream(Generation g, PreparedRequest prepared, HttpServletResponse response, RequestOutcome outcome)
@@ -79,13 +84,12 @@ public class GenerationResponder {
                 sse.send(chunk);
             }
             while (true) {
+                // One event at a time, each flushed before the next is taken: no batching here,
+                // so a token leaves as soon as this thread runs after the engine produced it.
                 GenerationEvent event = g.next();
                 if (event instanceof FinishEvent f) {
                     outcome.finished(f);
-                    for (Object chunk : closing(f, g, prepared)) {
-                        sse.send(chunk);
-                    }
-                    sse.done();
+                    sse.finish(closing(f, g, prepared, outcome.timings(System.nanoTime())));
                     return;
                 }
                 Object chunk = switch (event) {
@@ -95,6 +99,10 @@ public class GenerationResponder {
                 };
                 if (chunk != null) {
                     sse.send(chunk);
+                    // A token whose text is held back (a partial UTF-8 sequence) carries no content yet.
+                    if (event instanceof TokenEvent t && !t.text().isEmpty()) {
+                        outcome.firstContentSent(System.nanoTime());
+                    }
                 }
             }
         } catch (IOException clientGone) {
@@ -104,14 +112,18 @@ public class GenerationResponder {
         }
     }
 
-    /** The stream's last chunks: finish reason and usage, or an error event when the engine could not finish. */
-    private List<Object> closing(FinishEvent f, Generation g, PreparedRequest prepared) {
+    /**
+     * The stream's last chunks: finish reason and usage, or an error event when the engine could not finish.
+     *
+     * @param timings the request's timings, its end stamped as these chunks and {@code [DONE]} are written
+     */
+    private List<Object> closing(FinishEvent f, Generation g, PreparedRequest prepared, Timings timings) {
         List<Object> chunks = new ArrayList<>();
         try {
             failIfUnfinished(f, g);
             chunks.add(prepared.format().finishChunk(f));
             if (prepared.includeUsage()) {
-                chunks.add(prepared.format().usageChunk(f, Timings.of(f.timings())));
+                chunks.add(prepared.format().usageChunk(f, timings));
             }
         } catch (ApiException e) {
             // Headers are already sent: the error travels as a data event, as vLLM does.

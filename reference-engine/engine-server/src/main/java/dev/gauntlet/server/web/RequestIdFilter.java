@@ -42,9 +42,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long start = System.nanoTime();
+        // The request's arrival for every server timing: taken first, so that they hold all of the
+        // server's own handling, and comparable with what a client measures.
+        long arrival = System.nanoTime();
         String id = resolve(request.getHeader(HEADER));
-        RequestOutcome outcome = new RequestOutcome(id);
+        RequestOutcome outcome = new RequestOutcome(id, arrival);
         outcome.attachTo(request);
         response.setHeader(HEADER, id);
         try {
@@ -54,7 +56,8 @@ public class RequestIdFilter extends OncePerRequestFilter {
             if (outcome.isGeneration()) {
                 metrics.request(status, outcome.finishReason());
             }
-            log(request, status, outcome, System.nanoTime() - start);
+            // The reply has been written and flushed (a stream ends with [DONE], a body is flushed by its converter).
+            log(request, status, outcome, System.nanoTime());
         }
     }
 
@@ -63,7 +66,7 @@ public class RequestIdFilter extends OncePerRequestFilter {
         return given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
     }
 
-    private void log(HttpServletRequest request, int status, RequestOutcome o, long nanos) {
+    private void log(HttpServletRequest request, int status, RequestOutcome o, long endNanos) {
         if (!REQUESTS.isInfoEnabled()) {
             return;
         }
@@ -72,12 +75,12 @@ public class RequestIdFilter extends OncePerRequestFilter {
         line.put("method", request.getMethod());
         line.put("path", request.getRequestURI());
         line.put("status", status);
-        line.put("duration_ms", nanos / 1e6);
+        line.put("duration_ms", (endNanos - o.arrivalNanos()) / 1e6);
         if (o.isGeneration()) {
             line.put("finish_reason", o.finishReason());
             line.put("prompt_tokens", o.promptTokens());
             line.put("completion_tokens", o.completionTokens());
-            line.put("timings", o.timings());
+            line.put("timings", o.timings(endNanos));
         }
         REQUESTS.info(json.writeValueAsString(line));
     }

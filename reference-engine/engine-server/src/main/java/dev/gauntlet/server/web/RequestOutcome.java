@@ -1,26 +1,31 @@
 package dev.gauntlet.server.web;
 
 import dev.gauntlet.engine.scheduler.FinishEvent;
+import dev.gauntlet.engine.scheduler.RequestTimings;
 import dev.gauntlet.server.api.Timings;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * What a generation handler learned about its request, for the request log and the request
  * counter: filled by the handler, read by {@link RequestIdFilter} after the reply. Lives as a
- * request attribute.
+ * request attribute. Also the request's HTTP clock: its arrival, taken by the filter before anything
+ * else, and when its first content left the server.
  */
 public final class RequestOutcome {
     private static final String ATTRIBUTE = RequestOutcome.class.getName();
 
     private final String requestId;
+    private final long arrivalNanos;
+    private long firstContentNanos = -1;
     private boolean generation;
     private String finishReason;
     private Integer promptTokens;
     private Integer completionTokens;
-    private Timings timings;
+    private RequestTimings engineTimings;
 
-    RequestOutcome(String requestId) {
+    RequestOutcome(String requestId, long arrivalNanos) {
         this.requestId = requestId;
+        this.arrivalNanos = arrivalNanos;
     }
 
     void attachTo(HttpServletRequest request) {
@@ -36,6 +41,23 @@ public final class RequestOutcome {
         return requestId;
     }
 
+    /** When the request reached the server ({@link System#nanoTime()}): every server timing starts here. */
+    public long arrivalNanos() {
+        return arrivalNanos;
+    }
+
+    /** Records that the first generated content was flushed to the client at {@code nanos}; later calls are ignored. */
+    public void firstContentSent(long nanos) {
+        if (firstContentNanos < 0) {
+            firstContentNanos = nanos;
+        }
+    }
+
+    /** The request's timings, as though its reply ended leaving the server at {@code endNanos}; null before the engine finished it. */
+    public Timings timings(long endNanos) {
+        return engineTimings == null ? null : Timings.of(engineTimings, firstContentNanos, endNanos);
+    }
+
     /** Marks this as a generation request (counted in {@code llm_requests_total}). */
     public void generation() {
         generation = true;
@@ -46,7 +68,7 @@ public final class RequestOutcome {
         finishReason = f.reason().name().toLowerCase(java.util.Locale.ROOT);
         promptTokens = f.usage().promptTokens();
         completionTokens = f.usage().generatedTokens();
-        timings = Timings.of(f.timings());
+        engineTimings = f.timings();
     }
 
     /** Records that the client went away before the end (the engine's final event may come later). */
@@ -69,9 +91,5 @@ public final class RequestOutcome {
 
     Integer completionTokens() {
         return completionTokens;
-    }
-
-    Timings timings() {
-        return timings;
     }
 }
