@@ -200,6 +200,8 @@ public final class ResultsWriter {
             number(st, "queue_ms", r.serverTimings().queueMs());
             number(st, "ttft_ms", r.serverTimings().ttftMs());
             number(st, "e2e_ms", r.serverTimings().e2eMs());
+            number(st, "engine_ttft_ms", r.serverTimings().engineTtftMs());
+            number(st, "engine_e2e_ms", r.serverTimings().engineE2eMs());
         }
         return node;
     }
