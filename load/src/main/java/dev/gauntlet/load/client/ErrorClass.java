@@ -12,6 +12,6 @@ public enum ErrorClass {
     BROKEN_STREAM,
     /** The stream carried an error event ({@code data: {"error": ...}}). */
     ERROR_EVENT,
-    /** The stream completed with {@code [DONE]} but generated no output at all. */
+    /** A 200 reply with no body at all, or a stream that completed with {@code [DONE]} but no output. */
     EMPTY_REPLY
 }

@@ -36,6 +36,7 @@ final class StreamRecorder implements SseListener {
     private long[] chunkNanos = new long[64];
     private int[] chunkTokens = new int[64];
     private int chunks;
+    private long bodyBytes;
     private int inputTokens;
     private int usageOutputTokens = -1;
     private int status;
@@ -79,6 +80,7 @@ final class StreamRecorder implements SseListener {
             }
             return;
         }
+        bodyBytes += bytes.remaining();
         parser.feed(bytes, nanos);
     }
 
@@ -86,6 +88,8 @@ final class StreamRecorder implements SseListener {
     void complete(long nanos) {
         if (status != 200) {
             finish(ErrorClass.HTTP_STATUS, "HTTP " + status + ": " + errorBody.toString().strip(), nanos);
+        } else if (bodyBytes == 0) {
+            finish(ErrorClass.EMPTY_REPLY, "HTTP 200 with an empty body", nanos);
         } else if (doneNanos == RequestRecord.NEVER) {
             finish(ErrorClass.BROKEN_STREAM, "stream ended before [DONE] after " + chunks + " output chunks"
                     + (parser.hasPartialEvent() ? ", inside an event" : ""), nanos);
