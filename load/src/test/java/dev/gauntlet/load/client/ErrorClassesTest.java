@@ -11,7 +11,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.gauntlet.load.stats.ErrorSummary;
 import dev.gauntlet.load.stats.Slo;
 import dev.gauntlet.load.stats.StageStatistics;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
