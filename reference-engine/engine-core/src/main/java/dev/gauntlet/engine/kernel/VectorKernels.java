@@ -139,12 +139,13 @@ public final class VectorKernels {
         for (; i < S.loopBound(n); i += L) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE)
                     .convertShape(VectorOperators.S2I, I, 0);
-            // Magnitude bits moved to float position, then rescaled: exact for normals and subnormals.
-            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-            IntVector bits = mag.reinterpretAsFloats().mul(F16_REBIAS).reinterpretAsInts();
+            // The sign-extended value shifted puts exponent and mantissa in float position with the
+            // sign already in bit 31; the mask clears the sign copies between them. Rescaling is
+            // then exact for normals and subnormals of either sign.
+            IntVector moved = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
+            IntVector bits = moved.reinterpretAsFloats().mul(F16_REBIAS).reinterpretAsInts();
             // Exponent 31 (inf, NaN) must become float exponent 255 with the payload kept.
-            bits = bits.blend(mag.or(0x7F800000), h.and(0x7C00).eq(0x7C00));
-            bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, i);
+            bits.blend(moved.or(0x7F800000), h.and(0x7C00).eq(0x7C00)).reinterpretAsFloats().intoArray(dst, i);
         }
         for (; i < n; i++) {
             dst[i] = Float16.toFloat(w.get(I16, offset + 2L * i));
