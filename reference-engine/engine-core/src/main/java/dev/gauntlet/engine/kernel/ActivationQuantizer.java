@@ -46,6 +46,6 @@ public final class ActivationQuantizer {
                 q[off + j] = (float) Math.rint(x[off + j] * id);
             }
         }
-        return new Q8Activations(q, d, cols, batch);
+        return new Q8Activations(q, d, cols, batch, VectorKernels.nibbleOffsets(q, batch, cols));
     }
 }

@@ -307,6 +307,9 @@ class InferenceEngineTest {
             List<StepStats> steps = new ArrayList<>();
             InferenceEngine engine = new InferenceEngine(model, tokenizer, cache, new EngineConfig(12, 24));
             engine.addStepListener(steps::add);
+            // 1 ms per step keeps the run well over a second, so the cancellations below land while
+            // most requests are still queued or running, however fast the machine.
+            engine.faults().slowSteps(1);
             Thread canceller;
             try (engine) {
                 for (int i = 0; i < 1000; i++) {

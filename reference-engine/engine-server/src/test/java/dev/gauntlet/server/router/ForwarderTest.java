@@ -47,18 +47,35 @@ class ForwarderTest {
 
     /** A forwarder over {@code uris}, tried in this order (a fresh balancer starts at the first). */
     private Forwarder forwarder(List<URI> uris) {
+        return forwarder(uris, null, 0);
+    }
+
+    /**
+     * A forwarder over {@code uris} and an optional fallback route, each replica's TTFT window
+     * already holding {@code ttftSamples} samples of 3 s each.
+     */
+    private Forwarder forwarder(List<URI> uris, URI fallbackUri, int ttftSamples) {
         List<Upstream> upstreams = new ArrayList<>();
         for (URI uri : uris) {
-            Upstream u = new Upstream(uri, new CircuitBreaker(3, Long.MAX_VALUE, System::nanoTime),
-                    new TtftWindow(1_000_000_000L, System::nanoTime), true);
+            TtftWindow window = new TtftWindow(60_000_000_000L, System::nanoTime);
+            for (int i = 0; i < ttftSamples; i++) {
+                window.record(3_000_000_000L);
+            }
+            Upstream u = new Upstream(uri, new CircuitBreaker(3, Long.MAX_VALUE, System::nanoTime), window, true);
             u.markHealthy(true);
             upstreams.add(u);
         }
-        RouterSettings settings = new RouterSettings(uris, null, Duration.ofSeconds(2), Duration.ofSeconds(30),
+        Upstream fallback = fallbackUri == null ? null : new Upstream(fallbackUri,
+                new CircuitBreaker(3, Long.MAX_VALUE, System::nanoTime), new TtftWindow(1_000_000_000L, System::nanoTime), false);
+        RouterSettings settings = new RouterSettings(uris, fallbackUri, Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1), 3,
                 Duration.ofSeconds(5), 3, 1 << 20, 1);
-        metrics = new RouterMetrics(upstreams);
-        return new Forwarder(new Balancer(upstreams), null, http, settings, metrics, JsonMapper.builder().build());
+        List<Upstream> all = new ArrayList<>(upstreams);
+        if (fallback != null) {
+            all.add(fallback);
+        }
+        metrics = new RouterMetrics(all);
+        return new Forwarder(new Balancer(upstreams), fallback, http, settings, metrics, JsonMapper.builder().build());
     }
 
     private static Forwarder.Call call() {
@@ -127,5 +144,27 @@ class ForwarderTest {
             assertEquals(504, e.status().value());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "bounded by the first-byte timeout");
         }
+    }
+
+    @Test
+    void aReplicaWhoseRecentP99TtftIsOverTheThresholdSendsItsTrafficToTheFallback() throws Exception {
+        FakeUpstream slow = fake(FakeUpstream.chunked(200, "application/json", "{\"from\":\"replica\"}"));
+        FakeUpstream standby = fake(FakeUpstream.chunked(200, "application/json", "{\"from\":\"fallback\"}"));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        forwarder(List.of(slow.uri()), standby.uri(), TtftWindow.MIN_SAMPLES).forward(call(), response);
+        assertEquals("{\"from\":\"fallback\"}", response.getContentAsString());
+        assertEquals(0, slow.requests());
+        assertTrue(scrape().contains("llm_router_fallback_total 1.0"), scrape());
+    }
+
+    @Test
+    void tooFewSlowSamplesKeepTheReplica() throws Exception {
+        FakeUpstream replica = fake(FakeUpstream.chunked(200, "application/json", "{\"from\":\"replica\"}"));
+        FakeUpstream standby = fake(FakeUpstream.chunked(200, "application/json", "{\"from\":\"fallback\"}"));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        forwarder(List.of(replica.uri()), standby.uri(), TtftWindow.MIN_SAMPLES - 1).forward(call(), response);
+        assertEquals("{\"from\":\"replica\"}", response.getContentAsString());
+        assertEquals(0, standby.requests());
+        assertTrue(scrape().contains("llm_router_fallback_total 0.0"), scrape());
     }
 }
