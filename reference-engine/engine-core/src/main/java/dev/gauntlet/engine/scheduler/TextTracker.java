@@ -1,7 +1,6 @@
 package dev.gauntlet.engine.scheduler;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import dev.gauntlet.engine.tokenizer.StreamingDecoder;
 import java.util.List;
 
 /**
@@ -12,7 +11,8 @@ import java.util.List;
  */
 final class TextTracker {
     private final List<String> stops;
-    private byte[] partial = new byte[0];
+    /** Holds back a UTF-8 sequence split across tokens, exactly as the tokenizer's own streaming decode does. */
+    private final StreamingDecoder utf8 = StreamingDecoder.forBytes();
     private final StringBuilder pending = new StringBuilder();
     private String matchedStop;
 
@@ -26,11 +26,7 @@ final class TextTracker {
      * {@link #matchedStop()} is set; nothing more is released after that.
      */
     String append(byte[] bytes, boolean checkStops) {
-        byte[] all = Arrays.copyOf(partial, partial.length + bytes.length);
-        System.arraycopy(bytes, 0, all, partial.length, bytes.length);
-        int cut = completePrefix(all);
-        pending.append(new String(all, 0, cut, StandardCharsets.UTF_8));
-        partial = Arrays.copyOfRange(all, cut, all.length);
+        pending.append(utf8.acceptBytes(bytes));
         if (!checkStops || stops.isEmpty()) {
             return release(pending.length());
         }
@@ -45,7 +41,7 @@ final class TextTracker {
         if (first >= 0) {
             String out = pending.substring(0, first);
             pending.setLength(0);
-            partial = new byte[0];
+            utf8.flush(); // nothing is released after a stop string
             return out;
         }
         return release(pending.length() - stopPrefixTail());
@@ -53,8 +49,7 @@ final class TextTracker {
 
     /** Releases everything held back (an unfinished character becomes U+FFFD). */
     String flush() {
-        pending.append(new String(partial, StandardCharsets.UTF_8));
-        partial = new byte[0];
+        pending.append(utf8.flush());
         return release(pending.length());
     }
 
@@ -81,18 +76,5 @@ final class TextTracker {
             }
         }
         return best;
-    }
-
-    /** Bytes of {@code b} up to where a UTF-8 character that is still incomplete begins. */
-    private static int completePrefix(byte[] b) {
-        for (int i = b.length - 1; i >= Math.max(0, b.length - 3); i--) {
-            int v = b[i] & 0xFF;
-            if ((v & 0xC0) == 0x80) {
-                continue; // continuation byte: keep looking for the lead
-            }
-            int len = v >= 0xF0 ? 4 : v >= 0xE0 ? 3 : v >= 0xC0 ? 2 : 1;
-            return i + len > b.length ? i : b.length;
-        }
-        return b.length;
     }
 }

@@ -21,9 +21,21 @@ public final class StreamingDecoder {
         this.tokenizer = tokenizer;
     }
 
+    /** A decoder fed raw bytes through {@link #acceptBytes} only (token bytes already looked up). */
+    public static StreamingDecoder forBytes() {
+        return new StreamingDecoder(null);
+    }
+
     /** Adds one token and returns the text it completes (possibly empty). */
     public String accept(int id) {
-        byte[] b = tokenizer.tokenBytes(id);
+        if (tokenizer == null) {
+            throw new IllegalStateException("a byte decoder has no tokenizer: use acceptBytes");
+        }
+        return acceptBytes(tokenizer.tokenBytes(id));
+    }
+
+    /** Adds a token's bytes and returns the text they complete (possibly empty). */
+    public String acceptBytes(byte[] b) {
         if (pendingLength + b.length > pending.length) {
             pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + b.length));
         }
