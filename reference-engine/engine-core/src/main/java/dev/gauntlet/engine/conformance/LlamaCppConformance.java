@@ -7,6 +7,7 @@ import dev.gauntlet.engine.kv.PagedKvCache;
 import dev.gauntlet.engine.model.LlamaModel;
 import dev.gauntlet.engine.model.LoadedModel;
 import dev.gauntlet.engine.model.SequenceChunk;
+import dev.gauntlet.engine.sampling.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,8 +139,7 @@ public final class LlamaCppConformance {
         System.arraycopy(prompt, 0, context, 0, prompt.length);
         System.arraycopy(tokens, 0, context, prompt.length, tokens.length - 1);
         int vocab = model.config().vocab();
-        PagedKvCache cache = model.newKvCache(PagedKvCache.bytesPerBlock(model.config().layers(), model.config().kvDim(), 16)
-                * (context.length / 16 + 1), 16);
+        PagedKvCache cache = cacheFor(model, context.length);
         BlockTable table = new BlockTable();
         cache.ensureCapacity(table, context.length);
         float[] all = model.forward(List.of(new SequenceChunk(table, context, 0, true)), cache)[0];
@@ -151,10 +151,15 @@ public final class LlamaCppConformance {
         return rows;
     }
 
+    /** A KV cache of 16-position blocks just large enough for one sequence of {@code positions}. */
+    private static PagedKvCache cacheFor(LlamaModel model, int positions) {
+        return model.newKvCache(PagedKvCache.bytesPerBlock(model.config().layers(), model.config().kvDim(), 16)
+                * (positions / 16 + 1), 16);
+    }
+
     /** Free-running greedy decoding, one token per step after a prefill of the prompt. */
     static int[] greedy(LlamaModel model, int[] prompt, int count) {
-        PagedKvCache cache = model.newKvCache(PagedKvCache.bytesPerBlock(model.config().layers(), model.config().kvDim(), 16)
-                * ((prompt.length + count) / 16 + 1), 16);
+        PagedKvCache cache = cacheFor(model, prompt.length + count);
         BlockTable table = new BlockTable();
         cache.ensureCapacity(table, prompt.length + count);
         int[] out = new int[count];
@@ -187,13 +192,7 @@ public final class LlamaCppConformance {
     }
 
     private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return Sampler.argmax(logits, 0, logits.length);
     }
 
     private static int[] ints(JsonNode array) {
