@@ -1,5 +1,6 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.load.target.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +41,11 @@ final class ServeCommand implements Callable<Integer> {
         ServerCluster cluster = ServerCluster.start(spec);
         // Ctrl-C and SIGTERM run shutdown hooks: the children are stopped with this process, never orphaned.
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "serve-stop"));
-        for (ServerCluster.Child c : cluster.children()) {
+        for (ServerProcess c : cluster.children()) {
             System.out.printf("%-10s %s%n", c.name(), c.url());
         }
         System.out.flush();
-        ServerCluster.Child gone = cluster.awaitAnyExit();
+        ServerProcess gone = cluster.awaitAnyExit();
         System.err.println("gauntlet serve: " + gone.name() + " exited with code " + gone.process().exitValue()
                 + "; stopping the others");
         cluster.close();

@@ -1,13 +1,8 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.load.target.ServerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * for any that lingers), so that none outlives its parent.
  */
 public final class ServerCluster implements AutoCloseable {
-    private static final String HOST = "127.0.0.1";
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /**
@@ -50,13 +44,8 @@ public final class ServerCluster implements AutoCloseable {
         }
     }
 
-    /** One child process and the URL it serves on. */
-    public record Child(String name, URI url, Process process) {
-    }
-
     private final Spec spec;
-    private final List<Child> children = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<ServerProcess> children = new ArrayList<>();
 
     private ServerCluster(Spec spec) {
         this.spec = spec;
@@ -80,28 +69,28 @@ public final class ServerCluster implements AutoCloseable {
             serverArgs.addAll(List.of("--quant", spec.quant()));
         }
         if (spec.replicas() == 1) {
-            awaitReady(launch("server", spec.port(), serverArgs));
+            launch("server", spec.port(), serverArgs).awaitReady(spec.readyTimeout());
             return;
         }
         // Replicas load in parallel; the router starts once they are ready, so its first checks find them.
         for (int i = 1; i <= spec.replicas(); i++) {
             launch("replica-" + i, 0, serverArgs);
         }
-        for (Child replica : List.copyOf(children)) {
-            awaitReady(replica);
+        for (ServerProcess replica : List.copyOf(children)) {
+            replica.awaitReady(spec.readyTimeout());
         }
         List<String> routerArgs = new ArrayList<>(List.of("--role", "router"));
-        for (Child replica : children) {
+        for (ServerProcess replica : children) {
             routerArgs.addAll(List.of("--upstream", replica.url().toString()));
         }
         routerArgs.addAll(spec.routerArgs());
-        Child router = launch("router", spec.port(), routerArgs);
+        ServerProcess router = launch("router", spec.port(), routerArgs);
         children.addFirst(children.removeLast());
-        awaitReady(router);
+        router.awaitReady(spec.readyTimeout());
     }
 
     /** The children, the front (router or single server) first. */
-    public List<Child> children() {
+    public List<ServerProcess> children() {
         return List.copyOf(children);
     }
 
@@ -111,9 +100,9 @@ public final class ServerCluster implements AutoCloseable {
     }
 
     /** Blocks until some child exits, and returns it (a cluster is only whole with all of them). */
-    public Child awaitAnyExit() throws InterruptedException {
+    public ServerProcess awaitAnyExit() throws InterruptedException {
         while (true) {
-            for (Child c : children) {
+            for (ServerProcess c : children) {
                 if (!c.process().isAlive()) {
                     return c;
                 }
@@ -122,62 +111,24 @@ public final class ServerCluster implements AutoCloseable {
         }
     }
 
-    private Child launch(String name, int port, List<String> args) throws IOException {
-        int chosen = port != 0 ? port : freePort();
-        List<String> command = ChildJvm.java();
-        command.addAll(List.of("-jar", spec.serverJar().toString()));
-        command.addAll(args);
-        command.addAll(List.of("--host", HOST, "--port", String.valueOf(chosen)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (spec.logDir() == null) {
-            builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        } else {
-            builder.redirectOutput(spec.logDir().resolve(name + ".log").toFile());
-        }
-        Child child = new Child(name, URI.create("http://" + HOST + ":" + chosen), builder.start());
+    private ServerProcess launch(String name, int port, List<String> args) throws IOException {
+        ProcessBuilder.Redirect output = spec.logDir() == null ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.to(spec.logDir().resolve(name + ".log").toFile());
+        ServerProcess child = ServerProcess.launch(name, ChildJvm.java(), spec.serverJar(), port, args, output,
+                spec.logDir() == null ? null : spec.logDir().toString());
         // Listed at once, so that close() stops it even when a later step fails.
         children.add(child);
         return child;
     }
 
-    /** A loopback port free now (the child binds it a moment later; another process taking it is unlikely). */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void awaitReady(Child child) throws InterruptedException {
-        long deadline = System.nanoTime() + spec.readyTimeout().toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(child.url().resolve("/ready")).timeout(Duration.ofSeconds(2))
-                .GET().build();
-        while (System.nanoTime() < deadline) {
-            if (!child.process().isAlive()) {
-                throw new IllegalStateException(child.name() + " exited with code " + child.process().exitValue()
-                        + " before it was ready" + (spec.logDir() == null ? "" : "; see " + spec.logDir()));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYetListening) {
-                // Still starting: try again below.
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(child.name() + " was not ready within " + spec.readyTimeout().toSeconds() + " s");
-    }
-
     /** Stops every child: the front first (no new requests), then the replicas; SIGKILL after a grace period. */
     @Override
     public void close() {
-        for (Child c : children) {
+        for (ServerProcess c : children) {
             c.process().destroy();
         }
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-        for (Child c : children) {
+        for (ServerProcess c : children) {
             try {
                 if (!c.process().waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     c.process().destroyForcibly().waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
@@ -187,6 +138,5 @@ public final class ServerCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        http.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.load.target.ServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,7 @@ class RouterEndToEndTest {
         try (ServerCluster cluster = ServerCluster.start(spec(dir, tinyModel(dir), 3))) {
             URI router = cluster.url();
             String modelName = JSON.readTree(get(router.resolve("/v1/models")).body()).at("/data/0/id").asText();
-            ServerCluster.Child victim = cluster.children().get(2);
+            ServerProcess victim = cluster.children().get(2);
             List<Future<Ending>> endings = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < REQUESTS; i++) {

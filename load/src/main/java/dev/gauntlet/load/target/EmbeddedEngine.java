@@ -4,11 +4,7 @@ import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.synth.ModelShape;
 import dev.gauntlet.engine.synth.SyntheticModel;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +22,10 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     private final Process process;
     private final URI baseUrl;
-    private final Path log;
 
-    private EmbeddedEngine(Process process, URI baseUrl, Path log) {
+    private EmbeddedEngine(Process process, URI baseUrl) {
         this.process = process;
         this.baseUrl = baseUrl;
-        this.log = log;
     }
 
     /**
@@ -45,20 +39,18 @@ public final class EmbeddedEngine implements AutoCloseable {
         Files.createDirectories(workDir);
         Path model = workDir.resolve("synthetic-" + shape.name() + ".gguf");
         SyntheticModel.write(shape, GgmlType.F32, seed, model);
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
+        List<String> jvm = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
         if (cpus > 0) {
-            command.add("-XX:ActiveProcessorCount=" + cpus);
+            jvm.add("-XX:ActiveProcessorCount=" + cpus);
         }
-        command.addAll(List.of("-jar", serverJar.toString(), "--model", model.toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port)));
         Path log = workDir.resolve("engine.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        EmbeddedEngine engine = new EmbeddedEngine(process, URI.create("http://127.0.0.1:" + port), log);
+        ServerProcess server = ServerProcess.launch("the embedded engine", jvm, serverJar, 0,
+                List.of("--model", model.toString()), ProcessBuilder.Redirect.to(log.toFile()), log.toString());
+        EmbeddedEngine engine = new EmbeddedEngine(server.process(), server.url());
         try {
-            engine.awaitReady();
+            server.awaitReady(READY_TIMEOUT);
         } catch (IOException | InterruptedException | RuntimeException e) {
             engine.close();
             throw e;
@@ -69,34 +61,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     /** The server's base URL. */
     public URI baseUrl() {
         return baseUrl;
-    }
-
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            HttpRequest ready = HttpRequest.newBuilder(baseUrl.resolve("/ready")).timeout(Duration.ofSeconds(5)).GET().build();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IOException("the embedded engine exited (" + process.exitValue() + "); see " + log);
-                }
-                try {
-                    if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notListeningYet) {
-                    // Still starting: the port opens only once Spring has started.
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("the embedded engine was not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
-    }
-
-    private static int freePort() throws IOException {
-        // The port may be taken again between closing and the child binding it; on loopback that race is rare and reported as a start failure.
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Stops the engine: politely first (Spring closes the engine), then forcibly. */
