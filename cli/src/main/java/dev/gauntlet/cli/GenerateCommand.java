@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.Parallel;
 import dev.gauntlet.engine.kv.PagedKvCache;
+import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.engine.model.LoadedModel;
 import dev.gauntlet.engine.sampling.SamplingParams;
 import dev.gauntlet.engine.sampling.TokenLogprob;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
 final class GenerateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--model", required = true, description = "GGUF model file.")
+    @Option(names = "--model", description = "GGUF model file (default: the bundled model, " + BundledModel.MODEL + ").")
     Path model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -99,7 +100,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Optional<GgmlType> q = quant == null ? Optional.empty() : Optional.of(GgmlType.parse(quant));
         long loadStart = System.nanoTime();
-        try (LoadedModel loaded = LoadedModel.load(model, q)) {
+        try (LoadedModel loaded = LoadedModel.load(model != null ? model : BundledModel.model(), q)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int[] ids = promptIds(loaded);
             boolean json = prompt.ids != null || topLogprobs > 0;

@@ -1,5 +1,6 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.load.target.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a model over OpenAI's API: one server, or --replicas N behind a router.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "GGUF model file.")
+    @Option(names = "--model", description = "GGUF model file (default: the bundled model, " + BundledModel.MODEL + ").")
     Path model;
 
     @Option(names = "--replicas", defaultValue = "1", description = "Server processes; above 1, a router is put in front (default: ${DEFAULT-VALUE}).")
@@ -36,7 +37,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerCluster.Spec spec = new ServerCluster.Spec(serverJar != null ? serverJar : builtServerJar(), model,
+        ServerCluster.Spec spec = new ServerCluster.Spec(serverJar != null ? serverJar : builtServerJar(),
+                model != null ? model : BundledModel.model(),
                 replicas, quant, port, List.of(), null, Duration.ofSeconds(readyTimeoutSeconds));
         ServerCluster cluster = ServerCluster.start(spec);
         // Ctrl-C and SIGTERM run shutdown hooks: the children are stopped with this process, never orphaned.

@@ -82,6 +82,45 @@ class CliTest {
     }
 
     @Test
+    void theBundledTrainedModelIsTheDefault() {
+        // Genesis 1:1 is in the training text: a trained model completes it, random weights do not.
+        Run r = run("generate", "--prompt", "In the beginning God created the heaven and the", "--max-tokens", "3");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith(" earth"), r.out());
+        assertTrue(r.err().contains("gauntlet-kjv"), r.err());
+    }
+
+    @Test
+    void trainedTokenizerEncodesTextThatDecodesBack() throws Exception {
+        Path text = dir.resolve("psalm.txt");
+        String psalm = "The LORD is my shepherd; I shall not want.\n"
+                + "He maketh me to lie down in green pastures: he leadeth me beside the still waters.\n";
+        java.nio.file.Files.writeString(text, psalm.repeat(20));
+        Path tok = dir.resolve("tok.gguf");
+        Run trained = run("model", "tokenizer", "--text", text.toString(), "--vocab", "300", "--out", tok.toString());
+        assertEquals(0, trained.exit(), trained.err());
+        Path ids = dir.resolve("ids.i32");
+        Run encoded = run("model", "tokenize", "--tokenizer", tok.toString(), "--text", text.toString(), "--out", ids.toString());
+        assertEquals(0, encoded.exit(), encoded.err());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(ids)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int[] tokens = new int[b.remaining() / 4];
+        b.asIntBuffer().get(tokens);
+        assertTrue(encoded.out().contains(String.format(java.util.Locale.ROOT, "%,d tokens", tokens.length)), encoded.out());
+        try (dev.gauntlet.engine.gguf.GgufFile f = dev.gauntlet.engine.gguf.GgufFile.open(tok)) {
+            dev.gauntlet.engine.tokenizer.Tokenizer t = dev.gauntlet.engine.tokenizer.Tokenizers.fromGguf(f);
+            assertEquals(300, t.vocabSize());
+            assertEquals(psalm.repeat(20), t.decode(tokens));
+            // 39 merges learned from the text: about half as many tokens as bytes (bytes alone would be 1:1).
+            assertTrue(tokens.length < psalm.length() * 20 * 0.6, tokens.length + " tokens");
+        }
+
+        Run badImport = run("model", "import", "--safetensors", dir.resolve("none.safetensors").toString(),
+                "--tokenizer", tok.toString(), "--out", dir.resolve("m.gguf").toString());
+        assertEquals(2, badImport.exit());
+        assertTrue(badImport.err().contains("none.safetensors"), badImport.err());
+    }
+
+    @Test
     void badValuesAreNamed() {
         Run quant = run("generate", "--model", model.toString(), "--prompt", "x", "--quant", "q5_k");
         assertEquals(2, quant.exit());

@@ -75,7 +75,12 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             byte[] header = all.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
             MemorySegment data = all.asSlice(8 + headerLength);
-            JsonNode root = new ObjectMapper().readTree(new String(header, StandardCharsets.UTF_8));
+            JsonNode root;
+            try {
+                root = new ObjectMapper().readTree(new String(header, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IOException(path + ": the header is not JSON: " + e.getMessage(), e);
+            }
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
