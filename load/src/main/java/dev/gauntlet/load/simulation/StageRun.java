@@ -87,9 +87,13 @@ public final class StageRun {
 
     /**
      * When the request being sent now was meant to be sent. Closed loop: now (a user sends the moment
-     * its previous request ended). Open loop: the stage's origin plus this arrival's scheduled offset,
-     * the origin being fixed by the first arrival; any delay of Gatling or of this machine in sending
-     * later ones then counts against the request, as it would against a real user.
+     * its previous request ended). Open loop: the stage's origin plus this arrival's scheduled offset;
+     * any delay of Gatling or of this machine in sending it then counts against the request, as it
+     * would against a real user. The origin is the earliest the schedule can have started: the least
+     * of (send − offset) over the arrivals so far. Fixing it at the first arrival instead would let a
+     * first user started late (its first run loads classes) make every later arrival look early,
+     * hiding that much of each one's TTFT and lag; now only arrivals sent before the earliest one
+     * (in the warm-up) carry such an error.
      */
     long intendedStart(long nowNanos) {
         if (arrivals == null) {
@@ -97,8 +101,8 @@ public final class StageRun {
             return nowNanos;
         }
         int index = (int) Math.min(arrivalIndex.getAndIncrement(), arrivals.length - 1);
-        origin.compareAndSet(RequestRecord.NEVER, nowNanos - arrivals[0]);
-        return origin.get() + arrivals[index];
+        long implied = nowNanos - arrivals[index];
+        return origin.accumulateAndGet(implied, (o, x) -> o == RequestRecord.NEVER ? x : Math.min(o, x)) + arrivals[index];
     }
 
     void record(RequestRecord record) {
