@@ -138,4 +138,34 @@ class CliTest {
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("nope.gguf"), missing.err());
     }
+
+    @Test
+    void campaignValuesAreCheckedByNameBeforeAnythingRuns() {
+        String[][] cases = {
+                {"--burstiness", "-0.5"}, {"--arrivals", "uniform"}, {"--profile", "stress"},
+                {"--profile", "spike", "--rate", "4"}, {"--target", "ftp://host"}, {"--dataset-format", "alpaca", "--dataset", "x.json"},
+                {"--shared-prefixes", "-3"}, {"--profile", "capacity", "--slo", ""}};
+        String[] named = {"-0.5", "'uniform'", "'stress'", "[4.0]", "'ftp://host'", "'alpaca'", "-3", "--slo"};
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 3];
+            args[0] = "campaign";
+            args[1] = "--out";
+            args[2] = dir.resolve("never").toString();
+            System.arraycopy(cases[i], 0, args, 3, cases[i].length);
+            Run r = run(args);
+            assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains(named[i]), String.join(" ", args) + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aSmokeCampaignAgainstTheFakeTargetWritesItsResults() throws Exception {
+        Path run = dir.resolve("fake-run");
+        Run r = run("campaign", "--target", "fake", "--profile", "smoke", "--out", run.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("fake target ready at http://127.0.0.1:"), r.out());
+        JsonNode results = new ObjectMapper().readTree(run.resolve("results.json").toFile());
+        assertEquals("fake", results.get("run").get("target").get("model").asText());
+        assertTrue(results.get("stages").get(0).get("requests").get("succeeded").asInt() > 0, results.toString());
+    }
 }

@@ -13,5 +13,7 @@ public enum ErrorClass {
     /** The stream carried an error event ({@code data: {"error": ...}}). */
     ERROR_EVENT,
     /** A 200 reply with no body at all, or a stream that completed with {@code [DONE]} but no output. */
-    EMPTY_REPLY
+    EMPTY_REPLY,
+    /** The injector gave up on it: its stage was stopped early because the target was over-saturated. */
+    CANCELLED
 }

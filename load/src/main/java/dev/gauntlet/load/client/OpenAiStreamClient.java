@@ -9,8 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +36,7 @@ public final class OpenAiStreamClient implements AutoCloseable {
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
     private final ScheduledExecutorService timer;
+    private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param baseUrl the target's base URL, without {@code /v1}
@@ -83,7 +86,33 @@ public final class OpenAiStreamClient implements AutoCloseable {
             // Closing the exchange frees the connection and tells the server nobody reads any more.
             exchange.cancel(true);
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return recorder.result().whenComplete((r, f) -> deadline.cancel(false));
+        inFlight.put(sequence, new Running(recorder, exchange));
+        return recorder.result().whenComplete((r, f) -> {
+            deadline.cancel(false);
+            inFlight.remove(sequence);
+        });
+    }
+
+    /** A request still running: when it was meant to start, and whether any output came back yet. */
+    public record InFlight(long sequence, long intendedNanos, boolean answered) {
+    }
+
+    /** The requests running now. */
+    public List<InFlight> inFlight() {
+        return inFlight.entrySet().stream()
+                .map(e -> new InFlight(e.getKey(), e.getValue().recorder().intendedNanos(), e.getValue().recorder().answered()))
+                .toList();
+    }
+
+    /** Ends every running request as {@link ErrorClass#CANCELLED} with {@code reason}, closing its exchange. */
+    public void cancelAll(String reason) {
+        for (Running r : inFlight.values()) {
+            r.recorder().cancelled(reason, System.nanoTime());
+            r.exchange().cancel(true);
+        }
+    }
+
+    private record Running(StreamRecorder recorder, CompletableFuture<HttpResponse<Void>> exchange) {
     }
 
     /** The request body: a stream with usage, and for exact output lengths the vLLM extensions. */

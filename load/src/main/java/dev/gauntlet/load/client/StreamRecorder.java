@@ -33,6 +33,7 @@ final class StreamRecorder implements SseListener {
     private long firstOutputNanos = RequestRecord.NEVER;
     private long firstContentNanos = RequestRecord.NEVER;
     private long doneNanos = RequestRecord.NEVER;
+    private volatile boolean answered;
     private long[] chunkNanos = new long[64];
     private int[] chunkTokens = new int[64];
     private int chunks;
@@ -114,6 +115,21 @@ final class StreamRecorder implements SseListener {
         finish(ErrorClass.TIMEOUT, "no complete reply within the timeout (" + chunks + " output chunks so far)", nanos);
     }
 
+    /** The injector gave up on the request. */
+    void cancelled(String reason, long nanos) {
+        finish(ErrorClass.CANCELLED, reason + " (" + chunks + " output chunks so far)", nanos);
+    }
+
+    /** When the request was meant to start. */
+    long intendedNanos() {
+        return intendedNanos;
+    }
+
+    /** Whether any output has arrived yet (read from other threads: a stale answer only delays a check). */
+    boolean answered() {
+        return answered;
+    }
+
     @Override
     public void onEvent(SseEvent event) {
         if (result.isDone() || doneNanos != RequestRecord.NEVER) {
@@ -166,6 +182,7 @@ final class StreamRecorder implements SseListener {
         }
         if (firstOutputNanos == RequestRecord.NEVER) {
             firstOutputNanos = nanos;
+            answered = true;
         }
         if (content && firstContentNanos == RequestRecord.NEVER) {
             firstContentNanos = nanos;

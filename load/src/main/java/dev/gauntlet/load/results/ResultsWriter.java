@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.load.campaign.CampaignConfig;
+import dev.gauntlet.load.campaign.CapacitySearch;
 import dev.gauntlet.load.campaign.StageResult;
 import dev.gauntlet.load.client.RequestRecord;
 import dev.gauntlet.load.simulation.LoadModel;
+import dev.gauntlet.load.simulation.Spacing;
 import dev.gauntlet.load.stats.ErrorSummary;
 import dev.gauntlet.load.stats.Metric;
 import dev.gauntlet.load.stats.RequestMetrics;
@@ -21,6 +23,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.HistogramLogWriter;
@@ -32,7 +35,7 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 public final class ResultsWriter {
     /** Bumped on any incompatible change to results.json. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -72,6 +75,8 @@ public final class ResultsWriter {
         ObjectNode engine = target.putObject("engine");
         engine.set("models", results.target().models());
         engine.put("error", results.target().error());
+        engine.set("metrics_info", results.target().metricsInfo() == null ? null : JSON.valueToTree(results.target().metricsInfo()));
+        engine.put("metrics_error", results.target().metricsError());
         ObjectNode workload = run.putObject("workload");
         workload.put("description", config.workload().describe());
         ObjectNode load = run.putObject("load");
@@ -79,6 +84,7 @@ public final class ResultsWriter {
         load.put("slo", config.slo().toString());
         load.put("request_timeout_ms", config.requestTimeout().toMillis());
         load.put("requests_sent", results.requests());
+        root.set("capacity", capacityJson(results));
         ArrayNode stages = root.putArray("stages");
         for (StageResult stage : results.stages()) {
             stages.add(stageJson(stage, results.folder()));
@@ -96,20 +102,51 @@ public final class ResultsWriter {
                 load.put("kind", "closed");
                 load.put("concurrency", c.concurrency());
             }
-            case LoadModel.Constant c -> {
-                load.put("kind", "constant");
-                load.put("rate", c.rate());
-            }
-            case LoadModel.Poisson p -> {
-                load.put("kind", "poisson");
-                load.put("rate", p.rate());
-                load.put("seed", p.seed());
+            case LoadModel.Open o -> {
+                load.put("kind", o.spacing().kind());
+                load.put("rate", o.meanRate());
+                if (o.spacing() instanceof Spacing.Gamma g) {
+                    load.put("burstiness", g.burstiness());
+                }
+                if (!(o.spacing() instanceof Spacing.Even)) {
+                    load.put("seed", o.seed());
+                }
+                ArrayNode segments = load.putArray("segments");
+                for (LoadModel.Segment segment : o.segments()) {
+                    segments.addObject().put("duration_s", seconds(segment.duration()))
+                            .put("from_rate", segment.fromRate()).put("to_rate", segment.toRate());
+                }
             }
         }
-        node.put("duration_s", stage.plan().duration().toMillis() / 1e3);
-        node.put("warmup_s", stage.plan().warmup().toMillis() / 1e3);
-        node.put("cooldown_s", stage.plan().cooldown().toMillis() / 1e3);
+        node.put("duration_s", seconds(stage.plan().duration()));
+        node.put("warmup_s", seconds(stage.plan().warmup()));
+        node.put("cooldown_s", seconds(stage.plan().cooldown()));
         node.put("window_s", s.windowSeconds());
+        node.put("stopped_early", stage.stoppedEarly());
+        statistics(node, s);
+        ObjectNode injector = node.putObject("injector");
+        number(injector, "cpu_cores", stage.injectorCores());
+        injector.put("warning", stage.warning());
+        node.put("gatling_report", folder.relativize(stage.gatlingReport()).toString());
+        ArrayNode phases = node.putArray("phases");
+        for (StageResult.PhaseResult p : stage.phases()) {
+            ObjectNode pj = phases.addObject();
+            pj.put("name", p.phase().name());
+            pj.put("start_s", seconds(p.phase().start()));
+            pj.put("length_s", seconds(p.phase().length()));
+            pj.put("window_s", p.stats().windowSeconds());
+            if (stage.plan().load() instanceof LoadModel.Open o) {
+                pj.put("offered_rate_per_s", o.expected(p.phase().start(), p.phase().end()) / seconds(p.phase().length()));
+            } else {
+                pj.putNull("offered_rate_per_s");
+            }
+            statistics(pj, p.stats());
+        }
+        return node;
+    }
+
+    /** The statistics a stage and each of its phases report alike. */
+    private static void statistics(ObjectNode node, StageStatistics s) {
         ObjectNode requests = node.putObject("requests");
         requests.put("sent", s.requests());
         requests.put("measured", s.measured());
@@ -147,11 +184,29 @@ public final class ResultsWriter {
             ej.put("count", es.count());
             es.examples().forEach(ej.putArray("examples")::add);
         }
-        ObjectNode injector = node.putObject("injector");
-        number(injector, "cpu_cores", stage.injectorCores());
-        injector.put("warning", stage.warning());
-        node.put("gatling_report", folder.relativize(stage.gatlingReport()).toString());
+    }
+
+    /** The capacity search's answer, or null for other profiles. */
+    private static ObjectNode capacityJson(CampaignResults results) {
+        if (!(results.config().stages() instanceof CapacitySearch search)) {
+            return null;
+        }
+        CapacitySearch.Outcome o = search.outcome();
+        ObjectNode node = JSON.createObjectNode();
+        number(node, "max_rate_per_s", o.maxRate());
+        node.put("slo", results.config().slo().toString());
+        node.put("precision", o.precision());
+        node.put("stop_reason", o.stopReason());
+        ArrayNode probes = node.putArray("probes");
+        for (CapacitySearch.Probe p : o.probes()) {
+            probes.addObject().put("stage", p.stage()).put("rate_per_s", p.rate()).put("passed", p.passed())
+                    .put("failure", p.failure());
+        }
         return node;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     private static void writeRequests(CampaignResults results, Path file) throws IOException {

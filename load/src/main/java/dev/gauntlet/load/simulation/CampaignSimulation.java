@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.core.CoreDsl.stopLoadGeneratorIf;
 
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
@@ -22,7 +23,10 @@ public final class CampaignSimulation extends Simulation {
 
     public CampaignSimulation() {
         StageRun run = StageRun.current();
-        ScenarioBuilder scenario = scenario(run.plan().name()).exec(new StreamActionBuilder(run));
+        // A stage stopped early ends at the next user to start: Gatling's own stop, so its report is still written.
+        ScenarioBuilder scenario = scenario(run.plan().name())
+                .exec(stopLoadGeneratorIf(session -> "stopped early: " + run.stopReason(), session -> run.stopReason() != null))
+                .exec(new StreamActionBuilder(run));
         PopulationBuilder population = switch (run.plan().load()) {
             case LoadModel.Closed closed ->
                     scenario.injectClosed(constantConcurrentUsers(closed.concurrency()).during(run.plan().duration()));

@@ -5,6 +5,7 @@ import dev.gauntlet.load.client.RequestRecord;
 import dev.gauntlet.load.workload.Workload;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,8 @@ public final class StageRun {
     private final AtomicLong origin = new AtomicLong(RequestRecord.NEVER);
     private final CampaignClock clock;
     private final Duration requestTimeout;
+    private final AtomicLong sent = new AtomicLong();
+    private volatile String stopReason;
 
     /**
      * @param sequences      the campaign's request numbering, shared by its stages so numbers never repeat
@@ -40,7 +43,7 @@ public final class StageRun {
         this.client = client;
         this.workload = workload;
         this.sequences = sequences;
-        this.arrivals = plan.load() instanceof LoadModel.Open open ? open.arrivals(plan.duration()) : null;
+        this.arrivals = plan.load() instanceof LoadModel.Open open ? open.arrivals() : null;
     }
 
     /** The stage the running simulation drives. */
@@ -73,6 +76,7 @@ public final class StageRun {
     }
 
     long nextSequence() {
+        sent.incrementAndGet();
         return sequences.getAndIncrement();
     }
 
@@ -83,9 +87,13 @@ public final class StageRun {
 
     /**
      * When the request being sent now was meant to be sent. Closed loop: now (a user sends the moment
-     * its previous request ended). Open loop: the stage's origin plus this arrival's scheduled offset,
-     * the origin being fixed by the first arrival; any delay of Gatling or of this machine in sending
-     * later ones then counts against the request, as it would against a real user.
+     * its previous request ended). Open loop: the stage's origin plus this arrival's scheduled offset;
+     * any delay of Gatling or of this machine in sending it then counts against the request, as it
+     * would against a real user. The origin is the earliest the schedule can have started: the least
+     * of (send − offset) over the arrivals so far. Fixing it at the first arrival instead would let a
+     * first user started late (its first run loads classes) make every later arrival look early,
+     * hiding that much of each one's TTFT and lag; now only arrivals sent before the earliest one
+     * (in the warm-up) carry such an error.
      */
     long intendedStart(long nowNanos) {
         if (arrivals == null) {
@@ -93,8 +101,8 @@ public final class StageRun {
             return nowNanos;
         }
         int index = (int) Math.min(arrivalIndex.getAndIncrement(), arrivals.length - 1);
-        origin.compareAndSet(RequestRecord.NEVER, nowNanos - arrivals[0]);
-        return origin.get() + arrivals[index];
+        long implied = nowNanos - arrivals[index];
+        return origin.accumulateAndGet(implied, (o, x) -> o == RequestRecord.NEVER ? x : Math.min(o, x)) + arrivals[index];
     }
 
     void record(RequestRecord record) {
@@ -114,6 +122,47 @@ public final class StageRun {
     /** Whether a request's intended start lies in the measured window (after warm-up, before cool-down). */
     public boolean measured(RequestRecord r) {
         return plan.inWindow(origin.get(), r.intendedNanos());
+    }
+
+    /**
+     * Stops the stage early: requests not yet sent are not sent, and the next user to start stops
+     * Gatling's load generator; the caller cancels the requests still running.
+     */
+    public void stop(String reason) {
+        stopReason = reason;
+    }
+
+    /** Why the stage was stopped early, or null. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** Arrivals scheduled up to {@code nowNanos} (open loop), or -1 for a closed loop or before the start. */
+    public long scheduledBy(long nowNanos) {
+        long start = origin.get();
+        if (arrivals == null || start == RequestRecord.NEVER) {
+            return -1;
+        }
+        int i = Arrays.binarySearch(arrivals, nowNanos - start);
+        return i >= 0 ? i + 1 : -(i + 1);
+    }
+
+    /** Requests handed to the client so far. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Arrivals the open loop will schedule, or -1 for a closed loop. */
+    public long planned() {
+        return arrivals == null ? -1 : arrivals.length;
+    }
+
+    /** Waits until every request sent has its record (those cancelled end at once), up to {@code timeout}. */
+    public void awaitRecords(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (records.size() < sent.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     /** The longest the simulation may run: the stage plus time for its last requests to end. */

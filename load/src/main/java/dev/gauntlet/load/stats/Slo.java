@@ -3,6 +3,8 @@ package dev.gauntlet.load.stats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A service-level objective such as {@code ttft_p99=2s,tpot_p99=100ms}: per-request latency bounds,
@@ -64,6 +66,23 @@ public record Slo(List<Bound> bounds) {
             throw new IllegalArgumentException("malformed SLO duration '" + s + "'", e);
         }
         throw new IllegalArgumentException("an SLO duration needs a unit, ms or s: '" + s + "'");
+    }
+
+    /**
+     * The bounds that {@code metrics} (a stage's summaries) miss, each described as
+     * {@code ttft_p99 3100.0 ms > 2000 ms}; empty when every bound holds. A metric with no value misses its bound.
+     */
+    public List<String> missed(Map<Metric, Summary> metrics) {
+        List<String> missed = new ArrayList<>();
+        for (Bound b : bounds) {
+            Summary s = metrics.get(b.metric());
+            double value = s.count() == 0 ? Double.NaN : s.percentile(b.percentile());
+            if (!(value * 1e6 <= b.limit().toNanos())) {
+                String name = b.toString().substring(0, b.toString().indexOf('='));
+                missed.add(String.format(Locale.ROOT, "%s %.1f ms > %d ms", name, value, b.limit().toMillis()));
+            }
+        }
+        return missed;
     }
 
     @Override

@@ -94,10 +94,7 @@ public record StageStatistics(long requests, long measured, long succeeded, doub
         Map<Metric, Summary> summaries = new EnumMap<>(Metric.class);
         hist.forEach((m, h) -> summaries.put(m, Summary.of(h, m.scale())));
         long good = ok.stream().filter(r -> meets(slo, r)).count();
-        boolean sloMet = slo.bounds().stream().allMatch(b -> {
-            Summary s = summaries.get(b.metric());
-            return s.count() > 0 && s.percentile(b.percentile()) * 1e6 <= b.limit().toNanos();
-        });
+        boolean sloMet = slo.missed(summaries).isEmpty();
         Map<ErrorClass, ErrorSummary> errors = new TreeMap<>();
         errorCounts.forEach((k, n) -> errors.put(k, new ErrorSummary(n, List.copyOf(examples.get(k)))));
         return new StageStatistics(all.size(), measured.size(), succeeded, windowSeconds, succeeded / windowSeconds,

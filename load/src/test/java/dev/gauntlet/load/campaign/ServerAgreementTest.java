@@ -44,10 +44,10 @@ class ServerAgreementTest {
     void clientTimingsAgreeWithTheServerWithin2msAtTheMedian(@TempDir Path out) throws Exception {
         try (EmbeddedEngine engine = EmbeddedEngine.start(EmbeddedEngine.locateServerJar(), ModelShape.TINY, 1, 1,
                 out.resolve("engine"))) {
-            var config = new CampaignConfig(engine.baseUrl(), null, null, ApiKind.COMPLETIONS,
+            var config = new CampaignConfig(engine.baseUrl().toString(), null, null, ApiKind.COMPLETIONS,
                     new SyntheticWorkload(new LengthDistribution.Fixed(16), new LengthDistribution.Fixed(16), 10, 1000, 5),
-                    "trust", List.of(new StagePlan("trust", new LoadModel.Closed(1), Duration.ofSeconds(4),
-                            Duration.ofSeconds(1), Duration.ZERO)),
+                    "trust", StagePlanner.fixed(List.of(new StagePlan("trust", new LoadModel.Closed(1), Duration.ofSeconds(4),
+                            Duration.ofSeconds(1), Duration.ZERO))),
                     Slo.NONE, Duration.ofSeconds(20), out.resolve("run"), 1);
             StageStatistics stats = new Campaign(config, new PrintStream(OutputStream.nullOutputStream())).run()
                     .stages().getFirst().stats();

@@ -10,6 +10,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.gauntlet.load.client.ApiKind;
 import dev.gauntlet.load.results.CampaignResults;
+import dev.gauntlet.load.simulation.LoadModel;
+import dev.gauntlet.load.simulation.StagePlan;
 import dev.gauntlet.load.stats.Slo;
 import dev.gauntlet.load.workload.LengthDistribution;
 import dev.gauntlet.load.workload.SyntheticWorkload;
@@ -41,9 +43,10 @@ class SmokeCampaignTest {
     @BeforeAll
     static void runSmokeCampaign() throws Exception {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
-        var config = new CampaignConfig(null, null, null, ApiKind.COMPLETIONS,
+        var config = new CampaignConfig(CampaignConfig.EMBEDDED, null, null, ApiKind.COMPLETIONS,
                 new SyntheticWorkload(new LengthDistribution.Uniform(8, 24), new LengthDistribution.Fixed(12), 10, 1000, 3),
-                "smoke", Profiles.stages("smoke", List.of(), List.of(), false, Duration.ZERO, 3),
+                "smoke", StagePlanner.fixed(List.of(new StagePlan("smoke", new LoadModel.Closed(2), Duration.ofSeconds(4),
+                        Duration.ofMillis(500), Duration.ofMillis(500)))),
                 Slo.parse("ttft_p99=2s,tpot_p99=100ms"), Duration.ofSeconds(20), out.resolve("run"), 1);
         results = new Campaign(config, new PrintStream(lines, true, StandardCharsets.UTF_8)).run();
         progress = lines.toString(StandardCharsets.UTF_8);
@@ -69,6 +72,15 @@ class SmokeCampaignTest {
         JsonNode json = JSON.readTree(out.resolve("run/results.json").toFile());
         Set<?> problems = schema.validate(json);
         assertEquals(Set.of(), problems);
+    }
+
+    @Test
+    void engineInfoComesFromTheMetricsEndpoint() throws Exception {
+        JsonNode engine = JSON.readTree(out.resolve("run/results.json").toFile()).get("run").get("target").get("engine");
+        JsonNode info = engine.get("metrics_info").get("llm_engine_info").get(0);
+        assertEquals("cpu", info.get("backend").asText(), engine.toString());
+        assertEquals("f32", info.get("quant").asText(), engine.toString());
+        assertTrue(engine.get("metrics_error").isNull());
     }
 
     @Test
