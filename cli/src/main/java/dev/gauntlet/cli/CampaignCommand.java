@@ -1,5 +1,8 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.model.BundledModel;
+import dev.gauntlet.load.target.EmbeddedEngine;
 import dev.gauntlet.load.campaign.Campaign;
 import dev.gauntlet.load.campaign.CampaignConfig;
 import dev.gauntlet.load.campaign.ProfileOptions;
@@ -124,6 +127,13 @@ final class CampaignCommand implements Callable<Integer> {
             description = "Embedded engine: processors it may use, the rest left to the injector (default: ${DEFAULT-VALUE}).")
     int engineCpus;
 
+    @Option(names = "--engine-model", description = "Embedded engine: GGUF model to serve (default: the bundled model, "
+            + BundledModel.MODEL + ").")
+    Path engineModel;
+
+    @Option(names = "--engine-quant", description = "Embedded engine: convert weights at load to f32, f16, bf16, q8_0 or q4_0.")
+    String engineQuant;
+
     @Option(names = "--out", description = "Run folder (default: runs/campaign-<time>).")
     Path out;
 
@@ -132,12 +142,15 @@ final class CampaignCommand implements Callable<Integer> {
         Path folder = out != null ? out
                 : Path.of("runs", "campaign-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Slo objective = Slo.parse(slo);
+        if (engineQuant != null) {
+            GgmlType.parse(engineQuant); // names a bad value now, not in the engine's log later
+        }
         ProfileOptions options = new ProfileOptions(concurrency, rates, Spacing.of(arrivals, burstiness), seed,
                 Duration.ofSeconds(stageSeconds), Duration.ofSeconds(spikeSeconds), Duration.ofSeconds(soakSeconds),
                 Duration.ofSeconds(phaseSeconds), maxStages, Duration.ofSeconds(searchSeconds), searchPrecision);
         CampaignConfig config = new CampaignConfig(target, model, apiKey, ApiKind.named(api), workload(), profile,
                 Profiles.planner(profile, options, objective), objective, Duration.ofSeconds(timeoutSeconds),
-                folder.toAbsolutePath(), engineCpus);
+                folder.toAbsolutePath(), new EmbeddedEngine.Options(engineModel, engineQuant, engineCpus));
         CampaignResults results = new Campaign(config, System.out).run();
         System.out.println();
         System.out.print(ConsoleTable.render(results));

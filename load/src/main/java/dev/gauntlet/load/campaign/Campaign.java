@@ -1,6 +1,5 @@
 package dev.gauntlet.load.campaign;
 
-import dev.gauntlet.engine.synth.ModelShape;
 import dev.gauntlet.load.client.OpenAiStreamClient;
 import dev.gauntlet.load.client.RequestRecord;
 import dev.gauntlet.load.results.CampaignResults;
@@ -49,9 +48,10 @@ public final class Campaign {
         if (!config.embedded()) {
             return runAgainst(URI.create(config.target()), started);
         }
-        progress.println("starting the embedded reference engine (synthetic tiny model)...");
-        try (EmbeddedEngine engine = EmbeddedEngine.start(EmbeddedEngine.locateServerJar(), ModelShape.TINY, 1,
-                config.engineCpus(), config.out().resolve("engine"))) {
+        progress.println("starting the embedded reference engine (" + config.engine().modelFile()
+                + (config.engine().quant() != null ? " as " + config.engine().quant() : "") + ")...");
+        try (EmbeddedEngine engine = EmbeddedEngine.start(EmbeddedEngine.locateServerJar(), config.engine(),
+                config.out().resolve("engine"))) {
             progress.println("engine ready at " + engine.baseUrl());
             return runAgainst(engine.baseUrl(), started);
         }

@@ -2,6 +2,7 @@ package dev.gauntlet.load.campaign;
 
 import dev.gauntlet.load.client.ApiKind;
 import dev.gauntlet.load.stats.Slo;
+import dev.gauntlet.load.target.EmbeddedEngine;
 import dev.gauntlet.load.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +21,10 @@ import java.time.Duration;
  * @param slo            the goodput objective
  * @param requestTimeout longest a request may take
  * @param out            the run folder
- * @param engineCpus     processors the embedded engine may use (0: all)
+ * @param engine         how to start the embedded engine (used only when {@code target} is {@code embedded})
  */
 public record CampaignConfig(String target, String model, String apiKey, ApiKind api, Workload workload, String profile,
-                             StagePlanner stages, Slo slo, Duration requestTimeout, Path out, int engineCpus) {
+                             StagePlanner stages, Slo slo, Duration requestTimeout, Path out, EmbeddedEngine.Options engine) {
 
     /** {@code --target embedded}: the campaign starts the reference engine. */
     public static final String EMBEDDED = "embedded";

@@ -1,8 +1,6 @@
 package dev.gauntlet.load.target;
 
-import dev.gauntlet.engine.gguf.GgmlType;
-import dev.gauntlet.engine.synth.ModelShape;
-import dev.gauntlet.engine.synth.SyntheticModel;
+import dev.gauntlet.engine.model.BundledModel;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The reference engine as a child JVM on a free loopback port, serving a synthetic model: a target
- * that needs nothing installed. A child process (not in-process) keeps the engine's threads and heap
+ * The reference engine as a child JVM on a free loopback port, serving the bundled trained model
+ * (or any GGUF): a target that needs nothing installed. A child process (not in-process) keeps the engine's threads and heap
  * apart from the injector's, so the injector's CPU use can be told from the target's.
  */
 public final class EmbeddedEngine implements AutoCloseable {
@@ -29,16 +27,33 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
 
     /**
-     * Writes a synthetic model into {@code workDir}, starts the server jar on it and waits for {@code /ready}.
+     * What the embedded engine serves and on how many processors.
+     *
+     * @param model GGUF file, or null for the bundled model ({@link BundledModel})
+     * @param quant weight type to convert to at load ({@code f16}, {@code q8_0}, ...), or null to keep the file's
+     * @param cpus  processors the engine may use ({@code -XX:ActiveProcessorCount}), or 0 for all
+     */
+    public record Options(Path model, String quant, int cpus) {
+        /** The bundled model as stored, on {@code cpus} processors. */
+        public static Options bundled(int cpus) {
+            return new Options(null, null, cpus);
+        }
+
+        /** The model file to serve. */
+        public Path modelFile() throws IOException {
+            return model != null ? model : BundledModel.model();
+        }
+    }
+
+    /**
+     * Starts the server jar on the model and waits for {@code /ready}; its log goes to {@code workDir}.
      *
      * @param serverJar the engine server's executable jar
-     * @param cpus      processors the engine may use ({@code -XX:ActiveProcessorCount}), or 0 for all
      */
-    public static EmbeddedEngine start(Path serverJar, ModelShape shape, long seed, int cpus, Path workDir)
+    public static EmbeddedEngine start(Path serverJar, Options options, Path workDir)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        Path model = workDir.resolve("synthetic-" + shape.name() + ".gguf");
-        SyntheticModel.write(shape, GgmlType.F32, seed, model);
+        int cpus = options.cpus();
         List<String> jvm = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
@@ -47,7 +62,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
         Path log = workDir.resolve("engine.log");
         ServerProcess server = ServerProcess.launch("the embedded engine", jvm, serverJar, 0,
-                List.of("--model", model.toString()), ProcessBuilder.Redirect.to(log.toFile()), log.toString());
+                serverArgs(options), ProcessBuilder.Redirect.to(log.toFile()), log.toString());
         EmbeddedEngine engine = new EmbeddedEngine(server.process(), server.url());
         try {
             server.awaitReady(READY_TIMEOUT);
@@ -56,6 +71,14 @@ public final class EmbeddedEngine implements AutoCloseable {
             throw e;
         }
         return engine;
+    }
+
+    private static List<String> serverArgs(Options options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--model", options.modelFile().toString()));
+        if (options.quant() != null) {
+            args.addAll(List.of("--quant", options.quant()));
+        }
+        return args;
     }
 
     /** The server's base URL. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.gauntlet.load.target.EmbeddedEngine;
 import dev.gauntlet.load.client.ApiKind;
 import dev.gauntlet.load.results.CampaignResults;
 import dev.gauntlet.load.simulation.Spacing;
@@ -53,7 +54,7 @@ class OpenLoopCampaignTest {
             var config = new CampaignConfig(fake.baseUrl().toString(), null, null, ApiKind.COMPLETIONS,
                     new SyntheticWorkload(new LengthDistribution.Fixed(8), new LengthDistribution.Fixed(8), 10, 1000, 3),
                     profile, Profiles.planner(profile, options, objective), objective, Duration.ofSeconds(10),
-                    out.resolve("run"), 1);
+                    out.resolve("run"), EmbeddedEngine.Options.bundled(1));
             PrintStream progress = new PrintStream(console, true, StandardCharsets.UTF_8);
             CampaignResults results = new Campaign(config, progress).run();
             progress.print(dev.gauntlet.load.results.ConsoleTable.render(results));

@@ -3,7 +3,9 @@ package dev.gauntlet.load.campaign;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.synth.ModelShape;
+import dev.gauntlet.engine.synth.SyntheticModel;
 import dev.gauntlet.load.client.ApiKind;
 import dev.gauntlet.load.simulation.LoadModel;
 import dev.gauntlet.load.simulation.StagePlan;
@@ -42,13 +44,16 @@ class ServerAgreementTest {
 
     @Test
     void clientTimingsAgreeWithTheServerWithin2msAtTheMedian(@TempDir Path out) throws Exception {
-        try (EmbeddedEngine engine = EmbeddedEngine.start(EmbeddedEngine.locateServerJar(), ModelShape.TINY, 1, 1,
-                out.resolve("engine"))) {
+        // The tiny synthetic model keeps steps short, so the comparison is about timing, not compute.
+        Path model = out.resolve("tiny.gguf");
+        SyntheticModel.write(ModelShape.TINY, GgmlType.F32, 1, model);
+        try (EmbeddedEngine engine = EmbeddedEngine.start(EmbeddedEngine.locateServerJar(),
+                new EmbeddedEngine.Options(model, null, 1), out.resolve("engine"))) {
             var config = new CampaignConfig(engine.baseUrl().toString(), null, null, ApiKind.COMPLETIONS,
                     new SyntheticWorkload(new LengthDistribution.Fixed(16), new LengthDistribution.Fixed(16), 10, 1000, 5),
                     "trust", StagePlanner.fixed(List.of(new StagePlan("trust", new LoadModel.Closed(1), Duration.ofSeconds(4),
                             Duration.ofSeconds(1), Duration.ZERO))),
-                    Slo.NONE, Duration.ofSeconds(20), out.resolve("run"), 1);
+                    Slo.NONE, Duration.ofSeconds(20), out.resolve("run"), EmbeddedEngine.Options.bundled(1));
             StageStatistics stats = new Campaign(config, new PrintStream(OutputStream.nullOutputStream())).run()
                     .stages().getFirst().stats();
             double baseline = roundTripP50Ms(engine.baseUrl().resolve("/health"));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.gauntlet.load.target.EmbeddedEngine;
 import dev.gauntlet.load.client.ApiKind;
 import dev.gauntlet.load.results.CampaignResults;
 import dev.gauntlet.load.simulation.LoadModel;
@@ -47,7 +48,8 @@ class SmokeCampaignTest {
                 new SyntheticWorkload(new LengthDistribution.Uniform(8, 24), new LengthDistribution.Fixed(12), 10, 1000, 3),
                 "smoke", StagePlanner.fixed(List.of(new StagePlan("smoke", new LoadModel.Closed(2), Duration.ofSeconds(4),
                         Duration.ofMillis(500), Duration.ofMillis(500)))),
-                Slo.parse("ttft_p99=2s,tpot_p99=100ms"), Duration.ofSeconds(20), out.resolve("run"), 1);
+                Slo.parse("ttft_p99=2s,tpot_p99=100ms"), Duration.ofSeconds(20), out.resolve("run"),
+                EmbeddedEngine.Options.bundled(1));
         results = new Campaign(config, new PrintStream(lines, true, StandardCharsets.UTF_8)).run();
         progress = lines.toString(StandardCharsets.UTF_8);
     }
@@ -79,7 +81,9 @@ class SmokeCampaignTest {
         JsonNode engine = JSON.readTree(out.resolve("run/results.json").toFile()).get("run").get("target").get("engine");
         JsonNode info = engine.get("metrics_info").get("llm_engine_info").get(0);
         assertEquals("cpu", info.get("backend").asText(), engine.toString());
-        assertEquals("f32", info.get("quant").asText(), engine.toString());
+        // The bundled model, as stored (F16).
+        assertEquals("gauntlet-kjv", info.get("model").asText(), engine.toString());
+        assertEquals("f16", info.get("quant").asText(), engine.toString());
         assertTrue(engine.get("metrics_error").isNull());
     }
 
