@@ -52,7 +52,8 @@ public record Gates(Map<String, List<Threshold>> gates) {
         }
     }
 
-    static Gates parse(JsonNode root) {
+    /** Reads a gate file's parsed JSON; the error says what is wrong in it. */
+    public static Gates parse(JsonNode root) {
         if (!SCHEMA.equals(root.path("schema").asText())) {
             throw new IllegalArgumentException("schema must be \"" + SCHEMA + "\", got " + root.path("schema"));
         }
