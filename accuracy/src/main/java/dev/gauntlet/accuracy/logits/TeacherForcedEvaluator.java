@@ -25,6 +25,9 @@ import java.util.Map;
  * runs through the reference once (one prefill step returning the logits of every position), then
  * through each candidate, and every scored position is compared while the reference's logits of
  * that window are still in memory. Nothing but the running statistics outlives a window.
+ *
+ * <p>With a top-k {@link KlMethod} it computes what {@code HttpComparison} would get from two
+ * servers running these backends: the same sparse, text-keyed distributions.
  */
 public final class TeacherForcedEvaluator {
     /** Context tokens shown before a worst token. */
@@ -83,8 +86,8 @@ public final class TeacherForcedEvaluator {
                     int target = tokens[j + 1];
                     TokenComparison t = method.exact()
                             ? DenseComparison.compare(refRows[j], candLogits, j * vocab, target)
-                            : SparseComparison.compare(sparse(refLogits, j * vocab, vocab, target, method.topK()),
-                                    sparse(candLogits, j * vocab, vocab, target, method.topK()));
+                            : SparseComparison.compare(sparse(tokenizer, refLogits, j * vocab, vocab, target, method.topK()),
+                                    sparse(tokenizer, candLogits, j * vocab, vocab, target, method.topK()));
                     stats.get(c).add(t);
                     int window = w;
                     int position = j;
@@ -104,13 +107,18 @@ public final class TeacherForcedEvaluator {
         return results;
     }
 
-    /** What an endpoint would report for this row with {@code logprobs: k}: the engine's own {@link Logprobs}. */
-    private static SparseDistribution<Integer> sparse(float[] logits, int offset, int vocab, int target, int k) {
+    /**
+     * What an OpenAI-compatible endpoint reports for this row with {@code logprobs: k}: the engine's
+     * own {@link Logprobs}, keyed by each token's decoded text (the first, most likely, token of
+     * a text kept), the true token added when not listed, as the engine's server does.
+     */
+    private static SparseDistribution<String> sparse(Tokenizer tokenizer, float[] logits, int offset, int vocab, int target,
+                                                     int k) {
         TokenLogprobs lp = Logprobs.of(logits, offset, vocab, target, k);
-        Map<Integer, Double> top = new LinkedHashMap<>();
+        Map<String, Double> top = new LinkedHashMap<>();
         for (TokenLogprob t : lp.top()) {
-            top.put(t.token(), t.logprob());
+            top.putIfAbsent(tokenizer.decode(new int[] {t.token()}), t.logprob());
         }
-        return new SparseDistribution<>(target, lp.logprob(), top);
+        return new SparseDistribution<>(tokenizer.decode(new int[] {target}), lp.logprob(), top);
     }
 }
