@@ -25,8 +25,8 @@ public final class ConsoleTable {
             LogitMetrics m = p.logits();
             GenerationMetrics g = p.generation();
             sb.append(String.format(Locale.ROOT,
-                    "| %s vs %s | %s | %s | %.4f | %.4f | %+.3f ± %.3f | %.6f ± %.6f | %.6f | %.6f | %.6f | %.2f ± %.2f "
-                            + "| %.3f | %.3f | %s | %s | %s |%n",
+                    "| %s vs %s | %s | %s | %.4f | %.4f | %+.3f ± %.3f | %.4g ± %.2g | %.4g | %.4g | %.4g | %.2f ± %.2f "
+                            + "| %.4g | %.4g | %s | %s | %s |%n",
                     p.candidate(), p.reference(), p.kldMethod(),
                     p.weights() == null ? "–" : snr(p.weights().minSnrDb()),
                     m.pplReference(), m.pplCandidate(), m.deltaPplPct(), m.deltaPplPctUncertainty(),
