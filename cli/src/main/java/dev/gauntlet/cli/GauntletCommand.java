@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         version = "gauntlet 0.1.0",
         description = "Load, chaos and accuracy suites for LLM inference engines, with a reference quantized Llama engine.",
         subcommands = {ModelCommand.class, GenerateCommand.class, ConformanceCommand.class, ServeCommand.class,
-                BenchCommand.class, CampaignCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, CampaignCommand.class, AccuracyCommand.class, CommandLine.HelpCommand.class})
 public final class GauntletCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
