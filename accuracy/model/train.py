@@ -158,7 +158,7 @@ def windows(ids, starts, context):
 def perplexity(model, ids, cos, sin, context):
     """llama-perplexity's definition: non-overlapping windows, BOS first, the second half scored."""
     model.eval()
-    n = (len(ids) - 1) // context
+    n = len(ids) // context
     first = context // 2
     nll, count = 0.0, 0
     for s in range(0, n, 16):
@@ -190,6 +190,8 @@ def main():
     cfg = Config()
     train_all = torch.from_numpy(np.fromfile(f"{args.data}/train.i32", dtype="<i4").astype(np.int64)).to(dev)
     heldout = torch.from_numpy(np.fromfile(f"{args.data}/heldout.i32", dtype="<i4").astype(np.int64)).to(dev)
+    # llama-perplexity tokenizes the text with BOS in front before cutting windows; do the same.
+    heldout = torch.cat([torch.tensor([BOS], device=dev), heldout])
     assert int(train_all.max()) < BOS, "token ids must stay below the special tokens"
     # Validation for choosing the checkpoint: every 50th 4096-token block of the training text.
     # The held-out text stays untouched until the final report.

@@ -1,9 +1,9 @@
 package dev.gauntlet.accuracy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gauntlet.accuracy.gate.Gates;
+import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.accuracy.report.AccuracyReport;
 import dev.gauntlet.accuracy.report.ConsoleTable;
 import dev.gauntlet.accuracy.report.PairResult;
@@ -13,32 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
  * The accuracy gate of the bundled model: the suite's default run (F32 against F16, Q8_0 and Q4_0
  * on the held-out text) must stay within {@code accuracy/gates.json}. The table and each pair's
- * worst tokens are attached to the Allure report. Skipped, with the reason logged, while the
- * bundled model or its text is not in the checkout.
+ * worst tokens are attached to the Allure report.
  */
 class BundledModelAccuracyGateTest {
-    private static final Logger LOG = Logger.getLogger(BundledModelAccuracyGateTest.class.getName());
-
     @Test
     void everyPrecisionStaysWithinItsGate() throws Exception {
-        Path root = BundledModel.checkoutRoot(Path.of(""));
-        Path model = root.resolve(BundledModel.MODEL);
-        Path text = root.resolve(BundledModel.HELDOUT_TEXT);
-        for (Path needed : List.of(model, text)) {
-            if (!Files.isRegularFile(needed)) {
-                String reason = "bundled accuracy model not in this checkout yet: " + needed + " is missing";
-                LOG.warning(reason);
-                assumeTrue(false, reason);
-            }
-        }
-        AccuracyReport report = AccuracySuite.run(SuiteOptions.defaults(model, text),
-                Gates.load(root.resolve(BundledModel.GATES)));
+        AccuracyReport report = AccuracySuite.run(SuiteOptions.defaults(BundledModel.model(), BundledModel.heldOutText()),
+                Gates.load(BundledModel.locate(Gates.BUNDLED)));
         Path written = ReportWriter.write(report, Path.of("target", "accuracy"));
         String table = ConsoleTable.render(report);
         Allure.addAttachment("accuracy table", "text/markdown", table, ".md");

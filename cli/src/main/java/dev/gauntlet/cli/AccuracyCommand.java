@@ -1,7 +1,6 @@
 package dev.gauntlet.cli;
 
 import dev.gauntlet.accuracy.AccuracySuite;
-import dev.gauntlet.accuracy.BundledModel;
 import dev.gauntlet.accuracy.SuiteOptions;
 import dev.gauntlet.accuracy.gate.Gates;
 import dev.gauntlet.accuracy.http.HttpComparison;
@@ -12,6 +11,7 @@ import dev.gauntlet.accuracy.report.PairResult;
 import dev.gauntlet.accuracy.report.ReportWriter;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.Parallel;
+import dev.gauntlet.engine.model.BundledModel;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ final class AccuracyCommand implements Callable<Integer> {
             description = "Precisions compared with F32 (default: ${DEFAULT-VALUE}).")
     List<String> quants;
 
-    @Option(names = "--text", description = "Held-out text. Default: " + BundledModel.HELDOUT_TEXT + ".")
+    @Option(names = "--text", description = "Held-out text. Default: " + BundledModel.HELD_OUT_TEXT + ".")
     Path text;
 
     @Option(names = "--tokens", defaultValue = "" + SuiteOptions.DEFAULT_TOKENS,
@@ -78,7 +78,7 @@ final class AccuracyCommand implements Callable<Integer> {
             description = "Over HTTP: logprobs asked per position; KL becomes a top-k lower bound (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--gates", description = "Gate file (e.g. " + BundledModel.GATES + "); a crossed gate exits 1.")
+    @Option(names = "--gates", description = "Gate file (e.g. " + Gates.BUNDLED + "); a crossed gate exits 1.")
     Path gates;
 
     @Option(names = "--worst-tokens", defaultValue = "" + SuiteOptions.DEFAULT_WORST_TOKENS,
@@ -100,8 +100,8 @@ final class AccuracyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reference and --candidate go together (got only "
                     + (referenceUrl != null ? "--reference" : "--candidate") + ")");
         }
-        Path modelFile = model != null ? model : ChildJvm.inCheckout(BundledModel.MODEL);
-        Path textFile = text != null ? text : ChildJvm.inCheckout(BundledModel.HELDOUT_TEXT);
+        Path modelFile = model != null ? model : BundledModel.model();
+        Path textFile = text != null ? text : BundledModel.heldOutText();
         Gates g = gates == null ? Gates.NONE : Gates.load(gates);
         AccuracyReport report = referenceUrl != null
                 ? HttpComparison.run(new HttpOptions(url("--reference", referenceUrl), url("--candidate", candidateUrl),

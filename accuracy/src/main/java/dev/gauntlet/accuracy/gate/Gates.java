@@ -26,6 +26,8 @@ import java.util.Map;
 public record Gates(Map<String, List<Threshold>> gates) {
     /** The gate-file schema id. */
     public static final String SCHEMA = "gauntlet.accuracy-gates/v1";
+    /** The bundled model's gate file, relative to the checkout root. */
+    public static final String BUNDLED = "accuracy/gates.json";
 
     /** No gates: nothing is checked. */
     public static final Gates NONE = new Gates(Map.of());

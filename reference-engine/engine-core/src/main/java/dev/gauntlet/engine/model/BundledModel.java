@@ -31,7 +31,12 @@ public final class BundledModel {
         return locate(HELD_OUT_TEXT);
     }
 
-    private static Path locate(String relative) throws NoSuchFileException {
+    /**
+     * A file of the checkout, by its path relative to the checkout's root.
+     *
+     * @throws NoSuchFileException naming the file when no checkout holds it
+     */
+    public static Path locate(String relative) throws NoSuchFileException {
         String home = System.getProperty("gauntlet.home");
         if (home != null) {
             Path p = Path.of(home).resolve(relative);
@@ -45,6 +50,6 @@ public final class BundledModel {
                 return p;
             }
         }
-        throw new NoSuchFileException(relative + " (the bundled model; run from the Gauntlet checkout or set -Dgauntlet.home)");
+        throw new NoSuchFileException(relative + " (not found in the Gauntlet checkout: run from it or set -Dgauntlet.home)");
     }
 }
