@@ -51,8 +51,11 @@ public final class CudaDevice implements AutoCloseable {
         try {
             Cuda.check(cuInit(0), "cuInit (is an NVIDIA driver installed?)");
         } catch (LinkageError e) {
-            throw new CudaException("the CUDA driver library (libcuda.so.1) or JCuda's natives cannot be loaded: "
-                    + e.getMessage(), e);
+            // JCuda's message holds a stack trace per load attempt; the last error line says what is missing.
+            String message = String.valueOf(e.getMessage());
+            String cause = message.lines().filter(l -> l.contains("UnsatisfiedLinkError")).reduce((a, b) -> b)
+                    .orElse(message.lines().findFirst().orElse(message));
+            throw new CudaException("the CUDA driver library (libcuda.so.1) or JCuda's natives cannot be loaded: " + cause, e);
         }
         int[] count = new int[1];
         Cuda.check(cuDeviceGetCount(count), "cuDeviceGetCount");

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs on the lent GPU machine (device tool) from the bundle prepare.sh made: the module's tests,
+# GPU ones included, then the decode benchmark. Full logs go to $OUT; the benchmark's table is
+# printed last.
+#   bash .gpu/engine-cuda/run.sh [tests|bench|all] [benchmark options...]
+set -uo pipefail
+BUNDLE=$(cd "$(dirname "$0")" && pwd)
+OUT=${OUT:-/tmp/gauntlet-cuda-out}
+mkdir -p "$OUT"
+WHAT=${1:-all}
+shift || true
+tar -xJf "$BUNDLE/jre.tar.xz" -C /tmp
+JAVA=(/tmp/jre/bin/java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
+nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.limit --format=csv > "$OUT/gpu.txt" 2>&1
+cat "$OUT/gpu.txt"
+status=0
+if [ "$WHAT" = tests ] || [ "$WHAT" = all ]; then
+  # From the module copy: the PTX freshness test reads src/main/cuda.
+  (cd "$BUNDLE/module" && "${JAVA[@]}" -Xmx16g -jar "$BUNDLE/junit-console.jar" execute \
+    --class-path "$BUNDLE/test-classes:$BUNDLE/lib/*" --scan-class-path "$BUNDLE/test-classes" \
+    --details=tree --disable-banner --reports-dir="$OUT/junit") > "$OUT/tests.log" 2>&1 || status=1
+  grep -E "tests (successful|failed|skipped)|✘" "$OUT/tests.log" | head -40
+fi
+if [ "$WHAT" = bench ] || [ "$WHAT" = all ]; then
+  "${JAVA[@]}" -Xmx8g -cp "$BUNDLE/lib/*" dev.gauntlet.engine.cuda.bench.CudaDecodeBenchmark --out "$OUT/bench.md" "$@" \
+    2>&1 | tee "$OUT/bench.log" || status=1
+fi
+exit $status
