@@ -15,11 +15,12 @@ nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.limit --f
 cat "$OUT/gpu.txt"
 status=0
 if [ "$WHAT" = tests ] || [ "$WHAT" = all ]; then
-  # From the module copy: the PTX freshness test reads src/main/cuda.
+  # From the module copy: the PTX freshness test reads src/main/cuda. The launcher does not
+  # expand "lib/*", so the jars are listed.
   (cd "$BUNDLE/module" && "${JAVA[@]}" -Xmx16g -jar "$BUNDLE/junit-console.jar" execute \
-    --class-path "$BUNDLE/test-classes:$BUNDLE/lib/*" --scan-class-path "$BUNDLE/test-classes" \
-    --details=tree --disable-banner --reports-dir="$OUT/junit") > "$OUT/tests.log" 2>&1 || status=1
-  grep -E "tests (successful|failed|skipped)|✘" "$OUT/tests.log" | head -40
+    --class-path "$BUNDLE/test-classes:$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')" --scan-class-path "$BUNDLE/test-classes" \
+    --details=tree --disable-banner) > "$OUT/tests.log" 2>&1 || status=1
+  grep -E "tests (successful|failed|skipped|aborted)|✘|↷" "$OUT/tests.log" | cut -c1-400 | head -60
 fi
 if [ "$WHAT" = bench ] || [ "$WHAT" = all ]; then
   "${JAVA[@]}" -Xmx8g -cp "$BUNDLE/lib/*" dev.gauntlet.engine.cuda.bench.CudaDecodeBenchmark --out "$OUT/bench.md" "$@" \
