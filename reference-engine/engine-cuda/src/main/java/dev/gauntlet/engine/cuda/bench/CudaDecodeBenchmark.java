@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * Greedy decode speed of {@link CudaForwardModel} on synthetic shapes, against the bandwidth
  * roofline measured in the same run: a decode step must read every weight once, so
  * {@code batch × bandwidth / weight bytes per step} tokens/s is the most it can reach. Also the
- * prefill speed of one prompt. Weights are drawn on the device ({@link DeviceWeights#random}).
+ * prefill speed of one prompt. Decode is timed with every kernel launched from Java and with
+ * the step replayed as a CUDA graph. Weights are drawn on the device ({@link DeviceWeights#random}).
  *
  * <p>Usage: {@code CudaDecodeBenchmark [--shapes 1b,8b] [--types f16,q8_0,q4_0]
  * [--batches 1,8,64] [--prompt 32] [--steps 64] [--prefill 512] [--out results.md]}
@@ -38,6 +39,10 @@ public final class CudaDecodeBenchmark {
     /** One measured configuration. */
     record Row(String shape, GgmlType type, String phase, int batch, double tokensPerSecond, double stepMillis,
                long weightBytes, double rooflineTokensPerSecond) {
+
+        Row phase(String name) {
+            return new Row(shape, type, name, batch, tokensPerSecond, stepMillis, weightBytes, rooflineTokensPerSecond);
+        }
 
         String markdown() {
             String roof = rooflineTokensPerSecond > 0
@@ -65,9 +70,12 @@ public final class CudaDecodeBenchmark {
                             DeviceWeights.random(device, library, config, type, shape.tiedEmbeddings(), 7))) {
                         long bytes = model.weights().bytesPerStep();
                         for (int batch : o.batches) {
-                            Row r = decode(model, shape.name(), type, batch, o, bytes, bandwidth);
-                            rows.add(r);
-                            System.out.println(r.markdown());
+                            for (boolean graphs : new boolean[] {false, true}) {
+                                model.useGraphs(graphs);
+                                Row r = decode(model, shape.name(), type, batch, o, bytes, bandwidth);
+                                rows.add(r.phase(graphs ? "decode, graph" : "decode"));
+                                System.out.println(rows.getLast().markdown());
+                            }
                         }
                         if (o.prefill > 0) {
                             Row r = prefill(model, shape.name(), type, o.prefill, bytes);

@@ -7,8 +7,9 @@ import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
 
-/** One kernel of a loaded module, launched on the default stream. */
+/** One kernel of a loaded module. */
 public final class Kernel {
     private final String name;
     private final CUfunction function;
@@ -28,11 +29,12 @@ public final class Kernel {
     }
 
     /**
-     * Queues the kernel over a {@code gridX × gridY} grid of {@code threads}-thread blocks.
+     * Queues the kernel on {@code stream} (null: the legacy default stream) over a
+     * {@code gridX × gridY} grid of {@code threads}-thread blocks.
      * Arguments are {@link CUdeviceptr} (a null one is passed as a null pointer), {@link Integer},
      * {@link Long} or {@link Float}, matching the kernel's parameters in order.
      */
-    public void launch(int gridX, int gridY, int threads, int sharedBytes, Object... args) {
+    public void launch(CUstream stream, int gridX, int gridY, int threads, int sharedBytes, Object... args) {
         NativePointerObject[] params = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {
@@ -44,7 +46,7 @@ public final class Kernel {
                 default -> throw new IllegalArgumentException("kernel " + name + ": unsupported argument " + args[i]);
             };
         }
-        Cuda.check(cuLaunchKernel(function, gridX, gridY, 1, threads, 1, 1, sharedBytes, null, Pointer.to(params), null),
+        Cuda.check(cuLaunchKernel(function, gridX, gridY, 1, threads, 1, 1, sharedBytes, stream, Pointer.to(params), null),
                 "launch of kernel " + name);
     }
 }

@@ -2,11 +2,13 @@ package dev.gauntlet.engine.cuda.kernels;
 
 import dev.gauntlet.engine.gguf.GgmlType;
 import java.util.Locale;
+import dev.gauntlet.engine.cuda.driver.CudaStream;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
 
 /**
  * Typed launches of the forward pass's kernels (sources in {@code src/main/cuda}); all are queued
- * on the default stream, in order. Shapes are checked by the caller, which owns the buffers.
+ * on one stream, in order. Shapes are checked by the caller, which owns the buffers.
  */
 public final class LlamaKernels {
     /** Threads per block of the matrix products: one warp per row, so 4 rows per block. */
@@ -21,15 +23,18 @@ public final class LlamaKernels {
     private static final int MAX_GROUP = 8;
 
     private final KernelLibrary library;
+    private final CUstream stream;
 
-    public LlamaKernels(KernelLibrary library) {
+    /** Launches on {@code stream}. */
+    public LlamaKernels(KernelLibrary library, CudaStream stream) {
         this.library = library;
+        this.stream = stream.handle();
     }
 
     /** x[t] = embedding row tokens[t], dequantized to float. */
     public void embed(DeviceMatrix embedding, CUdeviceptr tokens, CUdeviceptr x, int n) {
         library.kernel("embed_" + typeName(embedding.type()))
-                .launch(n, 1, ROW_THREADS, 0, embedding.data(), embedding.rowBytes(), tokens, x, embedding.cols());
+                .launch(stream, n, 1, ROW_THREADS, 0, embedding.data(), embedding.rowBytes(), tokens, x, embedding.cols());
     }
 
     /**
@@ -38,20 +43,20 @@ public final class LlamaKernels {
      */
     public void rmsNorm(CUdeviceptr x, CUdeviceptr weight, CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
         library.kernel("rmsnorm_" + out.format().suffix())
-                .launch(rows, 1, ROW_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
+                .launch(stream, rows, 1, ROW_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
     }
 
     /** out = silu(gate) * up of {@code n} rows of [gate | up] (each {@code ffn} wide), rounded into out's format. */
     public void swiGlu(CUdeviceptr gateUp, int ffn, int n, Activations out) {
         long blocks = (long) n * ffn / 32;
         library.kernel("swiglu_" + out.format().suffix())
-                .launch(gridFor(blocks, ROW_THREADS / 32), 1, ROW_THREADS, 0, gateUp, out.values(), out.scales(), ffn, n);
+                .launch(stream, gridFor(blocks, ROW_THREADS / 32), 1, ROW_THREADS, 0, gateUp, out.values(), out.scales(), ffn, n);
     }
 
     /** Rounds {@code count} floats of x (a multiple of 32) into out's format. */
     public void convert(CUdeviceptr x, long count, Activations out) {
         library.kernel("convert_" + out.format().suffix())
-                .launch(gridFor(count / 32, ROW_THREADS / 32), 1, ROW_THREADS, 0, x, out.values(), out.scales(), count);
+                .launch(stream, gridFor(count / 32, ROW_THREADS / 32), 1, ROW_THREADS, 0, x, out.values(), out.scales(), count);
     }
 
     /**
@@ -64,14 +69,14 @@ public final class LlamaKernels {
         }
         int group = Integer.highestOneBit(Math.min(batch, MAX_GROUP) * 2 - 1); // the smallest power of two covering it
         library.kernel("matmul_" + typeName(w.type()) + "_b" + group)
-                .launch(gridFor(w.rows(), ROWS_PER_MATMUL_BLOCK), 1, MATMUL_THREADS, 0,
+                .launch(stream, gridFor(w.rows(), ROWS_PER_MATMUL_BLOCK), 1, MATMUL_THREADS, 0,
                         w.data(), in.values(), in.scales(), out, w.rows(), w.cols(), batch, accumulate ? 1 : 0);
     }
 
     /** RoPE on the q and k parts of {@code n} rows of qkv, then k and v copied into the layer's cache at {@code slots}. */
     public void ropeAndStore(CUdeviceptr qkv, CUdeviceptr positions, CUdeviceptr slots, CUdeviceptr invFreq,
                              CUdeviceptr keys, CUdeviceptr values, int n, AttentionShape shape) {
-        library.kernel("rope_store").launch(n, 1, 128, 0, qkv, positions, slots, invFreq, keys, values,
+        library.kernel("rope_store").launch(stream, n, 1, 128, 0, qkv, positions, slots, invFreq, keys, values,
                 shape.heads(), shape.kvHeads(), shape.headDim(), shape.ropeDim(), shape.ropeScale());
     }
 
@@ -82,7 +87,7 @@ public final class LlamaKernels {
     public void attention(CUdeviceptr qkv, CUdeviceptr keys, CUdeviceptr values, CUdeviceptr out, CUdeviceptr positions,
                           CUdeviceptr tableStarts, CUdeviceptr blocks, int blockSize, int n, int maxLen,
                           AttentionShape shape) {
-        library.kernel("attention").launch(shape.heads(), n, ATTENTION_THREADS, attentionSharedBytes(shape.headDim(), maxLen),
+        library.kernel("attention").launch(stream, shape.heads(), n, ATTENTION_THREADS, attentionSharedBytes(shape.headDim(), maxLen),
                 qkv, keys, values, out, positions, tableStarts, blocks, blockSize, shape.heads(), shape.kvHeads(),
                 shape.headDim(), maxLen, (float) (1.0 / Math.sqrt(shape.headDim())));
     }
@@ -99,7 +104,7 @@ public final class LlamaKernels {
 
     /** out[r] = index of the largest of {@code vocab} logits of row r (the first, on ties). */
     public void argmax(CUdeviceptr logits, CUdeviceptr out, int rows, int vocab) {
-        library.kernel("argmax").launch(rows, 1, ARGMAX_THREADS, 0, logits, out, vocab);
+        library.kernel("argmax").launch(stream, rows, 1, ARGMAX_THREADS, 0, logits, out, vocab);
     }
 
     private static String typeName(GgmlType type) {

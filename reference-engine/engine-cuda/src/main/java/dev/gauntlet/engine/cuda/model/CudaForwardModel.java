@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.cuda.model;
 
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
+import dev.gauntlet.engine.cuda.driver.CudaStream;
 import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.cuda.kernels.Activations;
 import dev.gauntlet.engine.cuda.kernels.DeviceMatrix;
@@ -28,8 +29,10 @@ import jcuda.driver.CUdeviceptr;
  *
  * <p>Weights are uploaded once; the KV cache ({@link #newKvCache}) lives in device memory; the
  * scheduler drives this model exactly as the CPU one. Only the step's metadata goes to the
- * device and only logits (or, through {@link #greedy}, token ids) come back. Not thread-safe:
- * one engine thread runs the steps, as with the CPU model.
+ * device and only logits (or, through {@link #greedy}, token ids) come back. A decode step (one
+ * token per sequence) is captured as a CUDA graph per batch size on first use and replayed
+ * after, so its ~10 kernels per layer cost one launch. Not thread-safe: one engine thread runs
+ * the steps, as with the CPU model.
  */
 public final class CudaForwardModel implements ForwardModel, AutoCloseable {
     /** Most dynamic shared memory a Hopper block may opt into. */
@@ -42,6 +45,9 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
     private final StepBuffers buffers;
     private final DeviceBuffer invFreq;
     private final AttentionShape shape;
+    private final CudaStream stream;
+    private final DecodeGraphs graphs;
+    private boolean useGraphs = true;
 
     /**
      * A model over weights already on {@code device}; takes ownership of them.
@@ -60,7 +66,9 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         this.device = device;
         this.config = config;
         this.weights = weights;
-        this.kernels = new LlamaKernels(library);
+        this.stream = new CudaStream(device);
+        this.graphs = new DecodeGraphs(stream);
+        this.kernels = new LlamaKernels(library, stream);
         kernels.prepareAttention(config.headDim(), config.contextLength());
         this.buffers = new StepBuffers(device, config);
         float[] freq = config.ropeInverseFrequencies();
@@ -135,15 +143,41 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         return ids;
     }
 
+    /** Whether decode steps replay captured CUDA graphs (the default) or launch every kernel. */
+    public void useGraphs(boolean enabled) {
+        this.useGraphs = enabled;
+    }
+
     /** Queues the whole step; the logits end in {@code buffers.logits()}. */
     private StepLayout run(List<SequenceChunk> chunks, PagedKvCache cache) {
         device.makeCurrent();
         DeviceKvStorage kv = cache.storage(DeviceKvStorage.class);
         StepLayout step = new StepLayout(chunks, cache, config);
-        int n = step.tokens();
         StepMetadata meta = StepMetadata.of(step);
-        buffers.ensure(n, step.logitRows(), meta.length());
+        buffers.ensure(step.tokens(), step.logitRows(), meta.length());
         buffers.meta().copyFrom(meta.packed(), meta.length());
+        if (useGraphs && isDecode(step)) {
+            // A replay attends with room for the whole context: the step's own longest length
+            // would be baked into the graph.
+            graphs.get(step.tokens(), kv, buffers.generation(),
+                    () -> queue(meta, step.tokens(), step.logitRows(), config.contextLength(), kv, cache.blockSize()))
+                    .launch();
+        } else {
+            queue(meta, step.tokens(), step.logitRows(), step.maxPos() + 1, kv, cache.blockSize());
+        }
+        return step;
+    }
+
+    /** One token per chunk and only its logits: the shape every decode step of a batch size shares. */
+    private static boolean isDecode(StepLayout step) {
+        return step.tokens() == step.chunks().size() && step.logitRows() == step.tokens();
+    }
+
+    /**
+     * Queues every kernel of a step of {@code n} tokens and {@code rows} logit rows whose
+     * metadata is already on the device; {@code maxLen} bounds the attended length.
+     */
+    private void queue(StepMetadata meta, int n, int rows, int maxLen, DeviceKvStorage kv, int blockSize) {
         CUdeviceptr m = buffers.meta().pointer();
         CUdeviceptr positions = m.withByteOffset(4L * meta.positions());
         CUdeviceptr slots = m.withByteOffset(4L * meta.slots());
@@ -160,7 +194,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
             kernels.matmul(layer.qkv(), input(layer.qkv()), buffers.qkv(), n, false);
             kernels.ropeAndStore(buffers.qkv(), positions, slots, invFreq.pointer(), kv.keys(l), kv.values(l), n, shape);
             kernels.attention(buffers.qkv(), kv.keys(l), kv.values(l), buffers.attention(), positions, tableStarts,
-                    blocks, cache.blockSize(), n, step.maxPos() + 1, shape);
+                    blocks, blockSize, n, maxLen, shape);
             kernels.convert(buffers.attention(), (long) n * dim, input(layer.wo()));
             kernels.matmul(layer.wo(), input(layer.wo()), x, n, true);
 
@@ -170,10 +204,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
             kernels.matmul(layer.down(), input(layer.down()), x, n, true);
         }
         DeviceMatrix output = weights.output();
-        kernels.rmsNorm(x, weights.outputNorm(), m.withByteOffset(4L * meta.logitTokens()), step.logitRows(), dim, eps,
-                input(output));
-        kernels.matmul(output, input(output), buffers.logits().pointer(), step.logitRows(), false);
-        return step;
+        kernels.rmsNorm(x, weights.outputNorm(), m.withByteOffset(4L * meta.logitTokens()), rows, dim, eps, input(output));
+        kernels.matmul(output, input(output), buffers.logits().pointer(), rows, false);
     }
 
     /** The step's input buffers in the format {@code w} reads. */
@@ -185,6 +217,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
     @Override
     public void close() {
         device.makeCurrent();
+        graphs.close();
+        stream.close();
         buffers.close();
         invFreq.close();
         weights.close();

@@ -205,16 +205,16 @@ public final class DeviceWeights implements AutoCloseable {
         }
     }
 
-    /** Launches of the seeded fill kernels of {@code random.cu}, each tensor on its own stream of the seed. */
+    /** Launches of the seeded fill kernels of {@code random.cu}, each tensor with its own seed drawn from the model's. */
     private static final class RandomFill {
         private static final int THREADS = 256;
         private static final int GRID = 4096;
         private final KernelLibrary kernels;
-        private long stream;
+        private long tensorSeed;
 
         RandomFill(KernelLibrary kernels, long seed) {
             this.kernels = kernels;
-            this.stream = seed * 1_000_003L;
+            this.tensorSeed = seed * 1_000_003L;
         }
 
         /** Fills m with spread {@code std}, or 1/sqrt(cols) when 0. */
@@ -222,12 +222,12 @@ public final class DeviceWeights implements AutoCloseable {
             float s = std > 0 ? std : (float) (1 / Math.sqrt(m.cols()));
             long count = (long) m.rows() * m.cols() / m.type().blockSize();
             kernels.kernel("random_" + m.type().name().toLowerCase(java.util.Locale.ROOT))
-                    .launch(GRID, 1, THREADS, 0, m.data(), count, stream++, s);
+                    .launch(null, GRID, 1, THREADS, 0, m.data(), count, tensorSeed++, s);
             return m;
         }
 
         CUdeviceptr norm(DeviceBuffer b, int size) {
-            kernels.kernel("random_norm").launch(GRID, 1, THREADS, 0, b.pointer(), (long) size, stream++, 0.1f);
+            kernels.kernel("random_norm").launch(null, GRID, 1, THREADS, 0, b.pointer(), (long) size, tensorSeed++, 0.1f);
             return b.pointer();
         }
     }

@@ -20,6 +20,7 @@ final class StepBuffers implements AutoCloseable {
     private final CudaDevice device;
     private final LlamaConfig config;
     private final List<DeviceBuffer> owned = new ArrayList<>();
+    private int generation;
     private int tokenCapacity;
     private int rowCapacity;
     private int metaCapacity;
@@ -81,9 +82,15 @@ final class StepBuffers implements AutoCloseable {
         if (old != null && owned.remove(old)) {
             old.close();
         }
+        generation++;
         DeviceBuffer b = device.allocate(bytes, purpose);
         owned.add(b);
         return b;
+    }
+
+    /** Changes whenever a buffer is reallocated, so captured graphs know their addresses are stale. */
+    int generation() {
+        return generation;
     }
 
     CUdeviceptr x() {

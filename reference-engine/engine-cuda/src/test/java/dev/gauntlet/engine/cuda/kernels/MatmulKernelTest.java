@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.engine.cuda.RequiresCuda;
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
+import dev.gauntlet.engine.cuda.driver.CudaStream;
 import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.tensor.Quantizer;
@@ -33,17 +34,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatmulKernelTest {
     private static final double MAX_RELATIVE_ERROR = 1e-5;
     static CudaDevice device;
+    static CudaStream stream;
     static LlamaKernels kernels;
 
     @BeforeAll
     static void open() {
         device = CudaDevice.open(0);
-        kernels = new LlamaKernels(new KernelLibrary(device));
+        stream = new CudaStream(device);
+        kernels = new LlamaKernels(new KernelLibrary(device), stream);
     }
 
     @AfterAll
     static void close() {
         if (device != null) {
+            stream.close();
             device.close();
         }
     }

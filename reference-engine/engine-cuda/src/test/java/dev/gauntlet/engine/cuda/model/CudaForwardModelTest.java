@@ -144,6 +144,31 @@ class CudaForwardModelTest {
     }
 
     @Test
+    void graphReplaysGiveTheSameLogitsAsLaunchedKernels() throws Exception {
+        try (LoadedModel loaded = LoadedModel.load(file, Optional.of(GgmlType.Q4_0));
+             CudaForwardModel gpu = upload(loaded.model());
+             PagedKvCache launched = gpu.newKvCache(KV_BYTES, 16);
+             PagedKvCache replayed = gpu.newKvCache(KV_BYTES, 16)) {
+            int[] prompt = new SplittableRandom(5).ints(20, 0, loaded.model().config().vocab()).toArray();
+            BlockTable a = new BlockTable();
+            BlockTable b = new BlockTable();
+            assertTrue(launched.ensureCapacity(a, 40));
+            assertTrue(replayed.ensureCapacity(b, 40));
+            gpu.useGraphs(false);
+            int next = gpu.greedy(List.of(new SequenceChunk(a, prompt, 0, false)), launched)[0];
+            gpu.greedy(List.of(new SequenceChunk(b, prompt, 0, false)), replayed);
+            for (int pos = prompt.length; pos < prompt.length + 12; pos++) {
+                gpu.useGraphs(false);
+                float[] expected = gpu.forward(List.of(new SequenceChunk(a, new int[] {next}, pos, false)), launched)[0];
+                gpu.useGraphs(true);
+                float[] actual = gpu.forward(List.of(new SequenceChunk(b, new int[] {next}, pos, false)), replayed)[0];
+                assertArrayEquals(expected, actual, "position " + pos);
+                next = Sampler.argmax(expected, 0, expected.length);
+            }
+        }
+    }
+
+    @Test
     void theSchedulerGivesTheCpuModelsTokens() throws Exception {
         try (LoadedModel loaded = LoadedModel.load(file, Optional.of(GgmlType.F16));
              CudaForwardModel gpu = upload(loaded.model())) {
