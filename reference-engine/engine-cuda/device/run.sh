@@ -2,7 +2,9 @@
 # Runs on the lent GPU machine (device tool) from the bundle prepare.sh made: the module's tests,
 # GPU ones included, then the decode benchmark. Full logs go to $OUT; the benchmark's table is
 # printed last.
-#   bash .gpu/engine-cuda/run.sh [tests|bench|all] [benchmark options...]
+#   bash .gpu/engine-cuda/run.sh [tests|bench|all|profile] [benchmark options...]
+# "profile" times every kernel of about one 8b Q8_0 batch-1 decode step under Nsight Compute
+# (launched kernels, not the graph) and sums them by kernel.
 set -uo pipefail
 BUNDLE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/gauntlet-cuda-out}
@@ -25,5 +27,11 @@ fi
 if [ "$WHAT" = bench ] || [ "$WHAT" = all ]; then
   "${JAVA[@]}" -Xmx8g -cp "$BUNDLE/lib/*" dev.gauntlet.engine.cuda.bench.CudaDecodeBenchmark --out "$OUT/bench.md" "$@" \
     2>&1 | tee "$OUT/bench.log" || status=1
+fi
+if [ "$WHAT" = profile ]; then
+  ncu --clock-control none --target-processes all --csv --metrics gpu__time_duration.sum --launch-skip 1300 \
+    --launch-count 325 "${JAVA[@]}" -cp "$BUNDLE/lib/*" dev.gauntlet.engine.cuda.bench.CudaDecodeBenchmark \
+    --shapes 8b --types q8_0 --batches 1 --steps 8 --prefill 0 "$@" > "$OUT/ncu.csv" 2> "$OUT/ncu.log" || status=1
+  python3 "$BUNDLE/profile_step.py" "$OUT/ncu.csv" | tee "$OUT/profile.txt"
 fi
 exit $status

@@ -7,22 +7,29 @@
 // the adjacent pairs (2i, 2i+1) of the first ropeDim dimensions of every q and k head by
 // pos/ropeScale * invFreq[i], in the CPU model's arithmetic (angle, cos and sin in double, the
 // rotation in float without fused multiply-adds), then copies k and v into slot slots[t].
+// One thread block per token; ropeDim / 2 <= MAX_ROPE_PAIRS.
+#define MAX_ROPE_PAIRS 128
 extern "C" __global__ void rope_store(float* qkv, const int* positions, const int* slots, const float* invFreq,
                                       float* kcache, float* vcache, int heads, int kvHeads, int headDim,
                                       int ropeDim, float ropeScale) {
+    __shared__ float2 turn[MAX_ROPE_PAIRS];  // (cos, sin) per pair: every head turns by the same angles
     int t = blockIdx.x;
     int dim = heads * headDim;
     int kvDim = kvHeads * headDim;
     float* row = qkv + (long long) t * (dim + 2 * kvDim);
     double p = (double) positions[t] / (double) ropeScale;
     int pairs = ropeDim / 2;
+    for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
+        double angle = p * (double) invFreq[i];
+        turn[i] = make_float2((float) cos(angle), (float) sin(angle));
+    }
+    __syncthreads();
     // k heads follow the q heads in the row, so head h of either lives at h * headDim.
     for (int idx = threadIdx.x; idx < (heads + kvHeads) * pairs; idx += blockDim.x) {
         int h = idx / pairs;
         int i = idx % pairs;
-        double angle = p * (double) invFreq[i];
-        float c = (float) cos(angle);
-        float s = (float) sin(angle);
+        float c = turn[i].x;
+        float s = turn[i].y;
         float* v = row + h * headDim + 2 * i;
         float a = v[0];
         float b = v[1];

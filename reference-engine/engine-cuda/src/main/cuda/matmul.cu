@@ -7,10 +7,19 @@
 // quantized block's dot product is an exact integer sum, as on the CPU.
 #include "common.cuh"
 
-// Two bytes at a time: ggml blocks are only 2-byte aligned.
-__device__ __forceinline__ int load_int_b2(const uint8_t* p, int i) {
-    const uint16_t* p16 = (const uint16_t*) p;
-    return p16[2 * i] | (p16[2 * i + 1] << 16);
+// N consecutive 4-byte words from a 2-byte aligned address (ggml blocks are only 2-byte
+// aligned): N + 1 aligned 4-byte loads around them, funnel-shifted into place, rather than 2N
+// two-byte loads. May read up to 4 bytes past the last word: matrices are allocated with
+// DeviceMatrix.PADDING bytes to spare.
+template <int N>
+__device__ __forceinline__ void load_words_b2(const void* p, int* out) {
+    const uint32_t* base = (const uint32_t*) ((uintptr_t) p & ~(uintptr_t) 3);
+    int shift = ((int) (uintptr_t) p & 3) * 8;  // 0 or 16
+    uint32_t w[N + 1];
+#pragma unroll
+    for (int i = 0; i <= N; i++) w[i] = __ldg(base + i);  // weights are read-only: the non-coherent path
+#pragma unroll
+    for (int i = 0; i < N; i++) out[i] = (int) __funnelshift_r(w[i], w[i + 1], shift);
 }
 
 __device__ __forceinline__ void store_row(float* out, long long at, float v, int accumulate) {
@@ -56,8 +65,7 @@ __device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq,
 
 struct dot_q8_0 {
     __device__ __forceinline__ void load(const block_q8_0* b, int* w) const {
-#pragma unroll
-        for (int i = 0; i < 8; i++) w[i] = load_int_b2((const uint8_t*) b->qs, i);
+        load_words_b2<8>(b->qs, w);
     }
     __device__ __forceinline__ int dot(const int* w, int4 a, int4 c) const {
         int s = __dp4a(w[0], a.x, 0);
@@ -75,11 +83,12 @@ struct dot_q8_0 {
 // the offset comes off once per block as 8 * (sum of the block's inputs).
 struct dot_q4_0 {
     __device__ __forceinline__ void load(const block_q4_0* b, int* w) const {
+        int packed[4];
+        load_words_b2<4>(b->qs, packed);
 #pragma unroll
         for (int i = 0; i < 4; i++) {
-            int v = load_int_b2(b->qs, i);
-            w[i] = v & 0x0F0F0F0F;
-            w[i + 4] = (v >> 4) & 0x0F0F0F0F;
+            w[i] = packed[i] & 0x0F0F0F0F;
+            w[i + 4] = (packed[i] >> 4) & 0x0F0F0F0F;
         }
     }
     __device__ __forceinline__ int dot(const int* w, int4 a, int4 c) const {

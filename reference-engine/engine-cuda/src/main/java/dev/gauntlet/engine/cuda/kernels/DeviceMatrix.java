@@ -8,6 +8,11 @@ import jcuda.driver.CUdeviceptr;
  * rows back to back (the same bytes as the host {@link dev.gauntlet.engine.tensor.WeightMatrix}).
  */
 public record DeviceMatrix(CUdeviceptr data, GgmlType type, int rows, int cols) {
+    /**
+     * Bytes to allocate after a matrix: the quantized kernels load whole aligned words around
+     * ggml's 2-byte aligned blocks and may read up to 4 bytes past the last one.
+     */
+    public static final int PADDING = 16;
 
     public DeviceMatrix {
         ActivationFormat.forWeights(type);

@@ -14,8 +14,14 @@ public final class LlamaKernels {
     /** Threads per block of the matrix products: one warp per row, so 4 rows per block. */
     private static final int MATMUL_THREADS = 128;
     private static final int ROWS_PER_MATMUL_BLOCK = MATMUL_THREADS / 32;
-    /** Threads per block of the per-row and per-32-block kernels. */
+    /** Threads per block of the per-32-block kernels and the embedding. */
     private static final int ROW_THREADS = 256;
+    /**
+     * Threads per RMSNorm block (one block per row): a decode step normalizes a single row, so
+     * the whole row's work must spread over many threads.
+     */
+    private static final int NORM_THREADS = 1024;
+    private static final int ROPE_THREADS = 256;
     /** Threads per attention block; a head may have at most this many dimensions. */
     public static final int ATTENTION_THREADS = 256;
     private static final int ARGMAX_THREADS = 1024;
@@ -43,7 +49,7 @@ public final class LlamaKernels {
      */
     public void rmsNorm(CUdeviceptr x, CUdeviceptr weight, CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
         library.kernel("rmsnorm_" + out.format().suffix())
-                .launch(stream, rows, 1, ROW_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
+                .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
     }
 
     /** out = silu(gate) * up of {@code n} rows of [gate | up] (each {@code ffn} wide), rounded into out's format. */
@@ -76,7 +82,7 @@ public final class LlamaKernels {
     /** RoPE on the q and k parts of {@code n} rows of qkv, then k and v copied into the layer's cache at {@code slots}. */
     public void ropeAndStore(CUdeviceptr qkv, CUdeviceptr positions, CUdeviceptr slots, CUdeviceptr invFreq,
                              CUdeviceptr keys, CUdeviceptr values, int n, AttentionShape shape) {
-        library.kernel("rope_store").launch(stream, n, 1, 128, 0, qkv, positions, slots, invFreq, keys, values,
+        library.kernel("rope_store").launch(stream, n, 1, ROPE_THREADS, 0, qkv, positions, slots, invFreq, keys, values,
                 shape.heads(), shape.kvHeads(), shape.headDim(), shape.ropeDim(), shape.ropeScale());
     }
 

@@ -168,7 +168,8 @@ public final class DeviceWeights implements AutoCloseable {
         }
 
         DeviceMatrix matrix(String purpose, GgmlType type, int rows, int cols) {
-            return new DeviceMatrix(buffer(purpose, type.bytesFor((long) rows * cols)).pointer(), type, rows, cols);
+            long bytes = type.bytesFor((long) rows * cols) + DeviceMatrix.PADDING;
+            return new DeviceMatrix(buffer(purpose, bytes).pointer(), type, rows, cols);
         }
 
         /** The parts' rows one after another in one matrix; they must share type and width. */

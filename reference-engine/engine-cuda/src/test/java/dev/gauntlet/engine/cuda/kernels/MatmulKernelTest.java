@@ -76,7 +76,7 @@ class MatmulKernelTest {
         }
 
         float[] actual = new float[batch * rows];
-        try (DeviceBuffer weights = device.allocate(m.byteSize(), "test weights");
+        try (DeviceBuffer weights = device.allocate(m.byteSize() + DeviceMatrix.PADDING, "test weights");
              DeviceBuffer input = device.allocate((long) x.length * Float.BYTES, "test input");
              DeviceBuffer values = device.allocate((long) x.length * 2, "test rounded input");
              DeviceBuffer scales = device.allocate((long) x.length / 32 * Float.BYTES, "test input scales");
