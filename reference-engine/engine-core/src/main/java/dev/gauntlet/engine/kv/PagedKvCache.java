@@ -4,23 +4,47 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Paged key/value cache: per layer, one float array of {@code blocks × blockSize × kvDim} keys
- * and one of values. A sequence's position {@code p} lives in slot
+ * Paged key/value cache: per layer, {@code blocks × blockSize × kvDim} float keys and as many
+ * values. A sequence's position {@code p} lives in slot
  * {@code table.block(p / blockSize) * blockSize + p % blockSize}.
+ *
+ * <p>This class does the block bookkeeping; the data lives in a {@link KvStorage}, on the heap
+ * for the CPU model or in device memory for a GPU backend, so the scheduler drives both alike.
  *
  * <p>Sized from a memory budget; running out is reported by {@link #ensureCapacity} returning
  * false, never by an exception, so the scheduler can preempt or reject.
  */
-public final class PagedKvCache {
+public final class PagedKvCache implements AutoCloseable {
     private final int layers;
     private final int kvDim;
     private final int blockSize;
-    private final float[][] keys;
-    private final float[][] values;
+    private final KvStorage storage;
     private final BlockAllocator allocator;
     private final List<Integer> heldBack = new ArrayList<>();
 
+    /** A cache of {@code blocks} blocks held in heap arrays. */
     public PagedKvCache(int layers, int kvDim, int blockSize, int blocks) {
+        this(layers, kvDim, blockSize, blocks, new HostKvStorage(layers, elementsPerLayer(blocks, blockSize, kvDim)));
+    }
+
+    /**
+     * A cache of {@code blocks} blocks whose data lives in {@code storage}, which must hold
+     * {@link #elementsPerLayer} floats of keys and of values per layer.
+     */
+    public PagedKvCache(int layers, int kvDim, int blockSize, int blocks, KvStorage storage) {
+        elementsPerLayer(blocks, blockSize, kvDim);
+        this.layers = layers;
+        this.kvDim = kvDim;
+        this.blockSize = blockSize;
+        this.allocator = new BlockAllocator(blocks);
+        this.storage = storage;
+    }
+
+    /**
+     * Floats of keys (and of values) one layer holds for {@code blocks} blocks: {@code blocks ×
+     * blockSize × kvDim}, which must fit an int so that every slot offset does.
+     */
+    public static int elementsPerLayer(int blocks, int blockSize, int kvDim) {
         if (blockSize <= 0) {
             throw new IllegalArgumentException("KV block size must be positive, got " + blockSize);
         }
@@ -28,12 +52,7 @@ public final class PagedKvCache {
         if (floats > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("KV cache of " + blocks + " blocks is too large for one layer array");
         }
-        this.layers = layers;
-        this.kvDim = kvDim;
-        this.blockSize = blockSize;
-        this.allocator = new BlockAllocator(blocks);
-        this.keys = new float[layers][(int) floats];
-        this.values = new float[layers][(int) floats];
+        return (int) floats;
     }
 
     /** Bytes one block takes across all layers (keys and values). */
@@ -47,13 +66,22 @@ public final class PagedKvCache {
      * @throws IllegalArgumentException naming the budget if not even one block fits
      */
     public static PagedKvCache forBudget(long budgetBytes, int layers, int kvDim, int blockSize) {
+        return new PagedKvCache(layers, kvDim, blockSize, blocksForBudget(budgetBytes, layers, kvDim, blockSize));
+    }
+
+    /**
+     * How many blocks fit in {@code budgetBytes}, capped so that a layer's slots fit an int.
+     *
+     * @throws IllegalArgumentException naming the budget if not even one block fits
+     */
+    public static int blocksForBudget(long budgetBytes, int layers, int kvDim, int blockSize) {
         long perBlock = bytesPerBlock(layers, kvDim, blockSize);
         long blocks = Math.min(budgetBytes / perBlock, (Integer.MAX_VALUE - 16L) / ((long) blockSize * kvDim));
         if (blocks < 1) {
             throw new IllegalArgumentException("--kv-cache-bytes " + budgetBytes + " is smaller than one KV block ("
                     + perBlock + " bytes)");
         }
-        return new PagedKvCache(layers, kvDim, blockSize, (int) blocks);
+        return (int) blocks;
     }
 
     /**
@@ -91,14 +119,33 @@ public final class PagedKvCache {
         return (table.block(pos / blockSize) * blockSize + pos % blockSize) * kvDim;
     }
 
-    /** Layer {@code l}'s key storage. */
+    /** Layer {@code l}'s keys, for a cache held on the heap. */
     public float[] keys(int layer) {
-        return keys[layer];
+        return storage(HostKvStorage.class).keys(layer);
     }
 
-    /** Layer {@code l}'s value storage. */
+    /** Layer {@code l}'s values, for a cache held on the heap. */
     public float[] values(int layer) {
-        return values[layer];
+        return storage(HostKvStorage.class).values(layer);
+    }
+
+    /**
+     * The storage, as the type the calling backend needs.
+     *
+     * @throws IllegalArgumentException when the cache was made by another backend's model
+     */
+    public <S extends KvStorage> S storage(Class<S> type) {
+        if (!type.isInstance(storage)) {
+            throw new IllegalArgumentException("this KV cache lives in " + storage.getClass().getSimpleName()
+                    + ", not " + type.getSimpleName() + ": make it with the running model's newKvCache");
+        }
+        return type.cast(storage);
+    }
+
+    /** Frees the storage (device memory for a GPU backend). */
+    @Override
+    public void close() {
+        storage.close();
     }
 
     public int layers() {

@@ -46,6 +46,18 @@ public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvH
         return kvHeads * headDim();
     }
 
+    /**
+     * RoPE's inverse frequencies, llama.cpp's "normal" RoPE: the adjacent pair (2i, 2i+1) of each
+     * head turns by {@code pos/ropeScale · base^(−2i/ropeDim)}. Every backend rotates by these floats.
+     */
+    public float[] ropeInverseFrequencies() {
+        float[] f = new float[ropeDim / 2];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) Math.pow(ropeTheta, -2.0 * i / ropeDim);
+        }
+        return f;
+    }
+
     /** Reads the hyper-parameters of a {@code general.architecture = llama} file. */
     public static LlamaConfig fromGguf(GgufFile f) {
         String arch = f.string("general.architecture", "(none)");

@@ -23,11 +23,7 @@ public final class LlamaModel implements ForwardModel {
     public LlamaModel(LlamaConfig config, LlamaWeights weights) {
         this.config = config;
         this.weights = weights;
-        // llama.cpp's "normal" RoPE: the adjacent pair (2i, 2i+1) turns by pos · base^(−2i/ropeDim).
-        this.ropeInvFreq = new float[config.ropeDim() / 2];
-        for (int i = 0; i < ropeInvFreq.length; i++) {
-            ropeInvFreq[i] = (float) Math.pow(config.ropeTheta(), -2.0 * i / config.ropeDim());
-        }
+        this.ropeInvFreq = config.ropeInverseFrequencies();
     }
 
     @Override
@@ -48,14 +44,14 @@ public final class LlamaModel implements ForwardModel {
     @Override
     public float[][] forward(List<SequenceChunk> chunks, PagedKvCache cache) {
         StepLayout step = new StepLayout(chunks, cache, config);
-        int n = step.tokens;
+        int n = step.tokens();
         int dim = config.dim();
         int kvDim = config.kvDim();
         int ffn = config.hiddenDim();
 
         float[] x = new float[n * dim];
         for (int t = 0; t < n; t++) {
-            weights.tokenEmbedding().readRow(step.tokenIds[t], x, t * dim);
+            weights.tokenEmbedding().readRow(step.tokenId(t), x, t * dim);
         }
         float[] xb = new float[n * dim];
         float[] q = new float[n * dim];
@@ -73,8 +69,8 @@ public final class LlamaModel implements ForwardModel {
             layer.wk().matmul(xb, k, n);
             layer.wv().matmul(xb, v, n);
             for (int t = 0; t < n; t++) {
-                rope(q, t * dim, config.heads(), step.positions[t]);
-                rope(k, t * kvDim, config.kvHeads(), step.positions[t]);
+                rope(q, t * dim, config.heads(), step.position(t));
+                rope(k, t * kvDim, config.kvHeads(), step.position(t));
                 int slot = step.slot(t);
                 System.arraycopy(k, t * kvDim, cache.keys(l), slot, kvDim);
                 System.arraycopy(v, t * kvDim, cache.values(l), slot, kvDim);
@@ -96,33 +92,16 @@ public final class LlamaModel implements ForwardModel {
     /** Final norm and output head, only for the rows the chunks asked for. */
     private float[][] outputLogits(StepLayout step, float[] x) {
         int dim = config.dim();
-        int vocab = config.vocab();
-        int rows = 0;
-        for (SequenceChunk c : step.chunks) {
-            rows += c.logitRows();
+        int[] rows = step.logitTokens();
+        float[] selected = new float[rows.length * dim];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(x, rows[r] * dim, selected, r * dim, dim);
         }
-        float[] selected = new float[rows * dim];
-        int r = 0;
-        int t = 0;
-        for (SequenceChunk c : step.chunks) {
-            int first = c.logitsForAll() ? t : t + c.tokens().length - 1;
-            for (int i = first; i < t + c.tokens().length; i++) {
-                System.arraycopy(x, i * dim, selected, r++ * dim, dim);
-            }
-            t += c.tokens().length;
-        }
-        float[] normed = new float[rows * dim];
-        rmsNorm(selected, weights.outputNorm(), normed, rows);
-        float[] logits = new float[rows * vocab];
-        weights.output().matmul(normed, logits, rows);
-        float[][] out = new float[step.chunks.size()][];
-        r = 0;
-        for (int c = 0; c < out.length; c++) {
-            int count = step.chunks.get(c).logitRows();
-            out[c] = java.util.Arrays.copyOfRange(logits, r * vocab, (r + count) * vocab);
-            r += count;
-        }
-        return out;
+        float[] normed = new float[rows.length * dim];
+        rmsNorm(selected, weights.outputNorm(), normed, rows.length);
+        float[] logits = new float[rows.length * config.vocab()];
+        weights.output().matmul(normed, logits, rows.length);
+        return step.splitLogits(logits, config.vocab());
     }
 
     /** {@code out = x / sqrt(mean(x²) + eps) * w}, row by row. */
@@ -173,15 +152,15 @@ public final class LlamaModel implements ForwardModel {
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        Parallel.forRange(step.tokens * heads, 1, (start, end) -> {
-            float[] scores = new float[step.maxPos + 1];
+        Parallel.forRange(step.tokens() * heads, 1, (start, end) -> {
+            float[] scores = new float[step.maxPos() + 1];
             for (int th = start; th < end; th++) {
                 int t = th / heads;
                 int h = th % heads;
                 int qo = t * dim + h * headDim;
                 int kvo = (h / group) * headDim;
-                BlockTable table = step.tables[t];
-                int len = step.positions[t] + 1;
+                BlockTable table = step.table(t);
+                int len = step.position(t) + 1;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = 0; p < len; p++) {
                     int ko = cache.offset(table, p) + kvo;
@@ -224,60 +203,6 @@ public final class LlamaModel implements ForwardModel {
     private static void add(float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             x[i] += y[i];
-        }
-    }
-
-    /** The step's tokens flattened across chunks, each with its position and block table. */
-    private static final class StepLayout {
-        final List<SequenceChunk> chunks;
-        final PagedKvCache cache;
-        final int tokens;
-        final int[] tokenIds;
-        final int[] positions;
-        final BlockTable[] tables;
-        final int maxPos;
-
-        StepLayout(List<SequenceChunk> chunks, PagedKvCache cache, LlamaConfig config) {
-            this.chunks = chunks;
-            this.cache = cache;
-            int n = 0;
-            for (SequenceChunk c : chunks) {
-                n += c.tokens().length;
-            }
-            tokens = n;
-            tokenIds = new int[n];
-            positions = new int[n];
-            tables = new BlockTable[n];
-            int t = 0;
-            int max = 0;
-            for (SequenceChunk c : chunks) {
-                if (c.tokens().length == 0) {
-                    throw new IllegalArgumentException("empty sequence chunk");
-                }
-                if (cache.blocksFor(c.startPos() + c.tokens().length) > c.blocks().size()) {
-                    throw new IllegalStateException("KV blocks do not cover positions up to " + (c.startPos() + c.tokens().length));
-                }
-                if (c.startPos() < 0 || c.startPos() + c.tokens().length > config.contextLength()) {
-                    throw new IllegalArgumentException("positions " + c.startPos() + ".." + (c.startPos() + c.tokens().length - 1)
-                            + " exceed the context length " + config.contextLength());
-                }
-                for (int i = 0; i < c.tokens().length; i++) {
-                    int id = c.tokens()[i];
-                    if (id < 0 || id >= config.vocab()) {
-                        throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + config.vocab() + ")");
-                    }
-                    tokenIds[t] = id;
-                    positions[t] = c.startPos() + i;
-                    tables[t] = c.blocks();
-                    max = Math.max(max, positions[t]);
-                    t++;
-                }
-            }
-            maxPos = max;
-        }
-
-        int slot(int t) {
-            return cache.offset(tables[t], positions[t]);
         }
     }
 }

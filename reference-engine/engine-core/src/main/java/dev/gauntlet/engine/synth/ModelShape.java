@@ -46,6 +46,12 @@ public record ModelShape(String name, int layers, int dim, int ffn, int heads, i
         };
     }
 
+    /** The hyper-parameters a synthetic file of this shape declares (RMSNorm epsilon 1e-5, full-head RoPE, no scaling). */
+    public dev.gauntlet.engine.model.LlamaConfig config() {
+        return new dev.gauntlet.engine.model.LlamaConfig(dim, ffn, layers, heads, kvHeads, vocab, contextLength,
+                SyntheticModel.NORM_EPS, ropeTheta, dim / heads, 1f);
+    }
+
     /** Parameters in the weight matrices and norms. */
     public long parameters() {
         long kvDim = (long) dim / heads * kvHeads;

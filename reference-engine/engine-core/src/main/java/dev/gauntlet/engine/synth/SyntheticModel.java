@@ -29,6 +29,8 @@ public final class SyntheticModel {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int ROWS_PER_TASK = 64;
+    /** The RMSNorm epsilon synthetic files declare. */
+    static final float NORM_EPS = 1e-5f;
 
     private SyntheticModel() {
     }
@@ -57,7 +59,7 @@ public final class SyntheticModel {
                 .put("llama.attention.head_count_kv", GgufValue.ofUint32(shape.kvHeads()))
                 .put("llama.rope.freq_base", GgufValue.ofFloat32(shape.ropeTheta()))
                 .put("llama.rope.dimension_count", GgufValue.ofUint32(shape.dim() / shape.heads()))
-                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.ofFloat32(1e-5f))
+                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.ofFloat32(NORM_EPS))
                 .put("llama.vocab_size", GgufValue.ofUint32(shape.vocab()));
         vocab.writeTo(w);
         long tensorSeed = seed;

@@ -60,8 +60,8 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
         return rowBytes * rows;
     }
 
-    /** The stored bytes, rows back to back. */
-    final MemorySegment data() {
+    @Override
+    public final MemorySegment data() {
         return data;
     }
 

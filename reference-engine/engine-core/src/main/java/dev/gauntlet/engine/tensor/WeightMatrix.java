@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
 
 /**
  * A weight matrix of {@code rows × cols} in its stored type (F32, F16, BF16, Q8_0 or Q4_0),
@@ -18,6 +19,12 @@ public interface WeightMatrix {
 
     /** Bytes of weight data read by one full {@link #matmul}. */
     long byteSize();
+
+    /**
+     * The stored bytes, {@link #byteSize()} of them, rows back to back in the type's GGUF block
+     * layout: what a backend copies to its own memory. Callers must not write to it.
+     */
+    MemorySegment data();
 
     /**
      * {@code out[b*rows + r] = Σ_c W[r][c] · x[b*cols + c]} for every {@code b < batch}, spread

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Run here (not on the GPU machine). Builds engine-core and engine-cuda with their tests and
+# makes a self-contained bundle for the GPU machine in the repository's git-ignored .gpu/ folder
+# (or in $1): a jlinked JDK 25 as jre.tar.xz, every runtime jar, the test classes, JUnit's
+# console launcher, the CUDA sources (the PTX freshness test reads them) and run.sh.
+# Then call the device tool with carry [".gpu/engine-cuda"] and command
+# "bash .gpu/engine-cuda/run.sh all".
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+BUNDLE=${1:-$ROOT/.gpu/engine-cuda}
+cd "$ROOT"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+mkdir -p "$BUNDLE"
+if [ ! -f "$BUNDLE/jre.tar.xz" ]; then
+  rm -rf "$BUNDLE/jre"
+  "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.unsupported,jdk.incubator.vector,java.management \
+    --strip-debug --no-header-files --no-man-pages --output "$BUNDLE/jre"
+  tar -C "$BUNDLE" -cJf "$BUNDLE/jre.tar.xz" jre && rm -rf "$BUNDLE/jre"
+fi
+./mvnw -q -B -o package -DskipTests -pl reference-engine/engine-core,reference-engine/engine-cuda
+./mvnw -q -B -o test-compile -pl reference-engine/engine-core,reference-engine/engine-cuda
+rm -rf "$BUNDLE/lib" "$BUNDLE/test-classes" "$BUNDLE/module"
+mkdir -p "$BUNDLE/lib" "$BUNDLE/module/src/main"
+./mvnw -q -B -o dependency:copy-dependencies -pl reference-engine/engine-cuda -DincludeScope=runtime \
+  -DexcludeGroupIds=dev.gauntlet -DoutputDirectory="$BUNDLE/lib"
+cp reference-engine/engine-core/target/engine-core-*.jar reference-engine/engine-cuda/target/engine-cuda-*.jar "$BUNDLE/lib/"
+cp -r reference-engine/engine-cuda/target/test-classes "$BUNDLE/test-classes"
+cp -r reference-engine/engine-cuda/src/main/cuda "$BUNDLE/module/src/main/cuda"
+cp ~/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.13.4/junit-platform-console-standalone-1.13.4.jar \
+  "$BUNDLE/junit-console.jar"
+cp reference-engine/engine-cuda/device/run.sh reference-engine/engine-cuda/device/profile_step.py "$BUNDLE/"
+du -sh "$BUNDLE"

@@ -1,0 +1,131 @@
+package dev.gauntlet.engine.cuda.kernels;
+
+import dev.gauntlet.engine.gguf.GgmlType;
+import java.util.Locale;
+import dev.gauntlet.engine.cuda.driver.CudaStream;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
+
+/**
+ * Typed launches of the forward pass's kernels (sources in {@code src/main/cuda}); all are queued
+ * on one stream, in order. Shapes are checked by the caller, which owns the buffers.
+ */
+public final class LlamaKernels {
+    /** Threads per block of the matrix products: one warp per row, so 4 rows per block. */
+    private static final int MATMUL_THREADS = 128;
+    private static final int ROWS_PER_MATMUL_BLOCK = MATMUL_THREADS / 32;
+    /** Threads per block of the per-32-block kernels and the embedding. */
+    private static final int ROW_THREADS = 256;
+    /**
+     * Threads per RMSNorm block (one block per row): a decode step normalizes a single row, so
+     * the whole row's work must spread over many threads.
+     */
+    private static final int NORM_THREADS = 1024;
+    private static final int ROPE_THREADS = 256;
+    /** Threads per attention block; a head may have at most this many dimensions. */
+    public static final int ATTENTION_THREADS = 256;
+    private static final int ARGMAX_THREADS = 1024;
+    /** Inputs per pass over a weight row; larger batches take ceil(batch / 8) passes. */
+    private static final int MAX_GROUP = 8;
+
+    private final KernelLibrary library;
+    private final CUstream stream;
+
+    /** Launches on {@code stream}. */
+    public LlamaKernels(KernelLibrary library, CudaStream stream) {
+        this.library = library;
+        this.stream = stream.handle();
+    }
+
+    /** x[t] = embedding row tokens[t], dequantized to float. */
+    public void embed(DeviceMatrix embedding, CUdeviceptr tokens, CUdeviceptr x, int n) {
+        library.kernel("embed_" + typeName(embedding.type()))
+                .launch(stream, n, 1, ROW_THREADS, 0, embedding.data(), embedding.rowBytes(), tokens, x, embedding.cols());
+    }
+
+    /**
+     * out = RMSNorm of {@code rows} rows of x (row {@code rowMap[r]} when rowMap is not null),
+     * rounded into {@code out}'s format.
+     */
+    public void rmsNorm(CUdeviceptr x, CUdeviceptr weight, CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
+        library.kernel("rmsnorm_" + out.format().suffix())
+                .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
+    }
+
+    /** out = silu(gate) * up of {@code n} rows of [gate | up] (each {@code ffn} wide), rounded into out's format. */
+    public void swiGlu(CUdeviceptr gateUp, int ffn, int n, Activations out) {
+        long blocks = (long) n * ffn / 32;
+        library.kernel("swiglu_" + out.format().suffix())
+                .launch(stream, gridFor(blocks, ROW_THREADS / 32), 1, ROW_THREADS, 0, gateUp, out.values(), out.scales(), ffn, n);
+    }
+
+    /** Rounds {@code count} floats of x (a multiple of 32) into out's format. */
+    public void convert(CUdeviceptr x, long count, Activations out) {
+        library.kernel("convert_" + out.format().suffix())
+                .launch(stream, gridFor(count / 32, ROW_THREADS / 32), 1, ROW_THREADS, 0, x, out.values(), out.scales(), count);
+    }
+
+    /**
+     * out[b][r] = Σ_c W[r][c] · in[b][c] for {@code batch} inputs, or {@code +=} when
+     * {@code accumulate} (a residual connection folded into the product).
+     */
+    public void matmul(DeviceMatrix w, Activations in, CUdeviceptr out, int batch, boolean accumulate) {
+        if (in.format() != w.inputFormat()) {
+            throw new IllegalArgumentException(w.type() + " weights read " + w.inputFormat() + " inputs, got " + in.format());
+        }
+        int group = Integer.highestOneBit(Math.min(batch, MAX_GROUP) * 2 - 1); // the smallest power of two covering it
+        library.kernel("matmul_" + typeName(w.type()) + "_b" + group)
+                .launch(stream, gridFor(w.rows(), ROWS_PER_MATMUL_BLOCK), 1, MATMUL_THREADS, 0,
+                        w.data(), in.values(), in.scales(), out, w.rows(), w.cols(), batch, accumulate ? 1 : 0);
+    }
+
+    /** RoPE on the q and k parts of {@code n} rows of qkv, then k and v copied into the layer's cache at {@code slots}. */
+    public void ropeAndStore(CUdeviceptr qkv, CUdeviceptr positions, CUdeviceptr slots, CUdeviceptr invFreq,
+                             CUdeviceptr keys, CUdeviceptr values, int n, AttentionShape shape) {
+        library.kernel("rope_store").launch(stream, n, 1, ROPE_THREADS, 0, qkv, positions, slots, invFreq, keys, values,
+                shape.heads(), shape.kvHeads(), shape.headDim(), shape.ropeDim(), shape.ropeScale());
+    }
+
+    /**
+     * Causal attention of {@code n} tokens over their sequences' cached positions; {@code maxLen}
+     * is the longest attended length in the step (sizes the shared memory).
+     */
+    public void attention(CUdeviceptr qkv, CUdeviceptr keys, CUdeviceptr values, CUdeviceptr out, CUdeviceptr positions,
+                          CUdeviceptr tableStarts, CUdeviceptr blocks, int blockSize, int n, int maxLen,
+                          AttentionShape shape) {
+        library.kernel("attention").launch(stream, shape.heads(), n, ATTENTION_THREADS, attentionSharedBytes(shape.headDim(), maxLen),
+                qkv, keys, values, out, positions, tableStarts, blocks, blockSize, shape.heads(), shape.kvHeads(),
+                shape.headDim(), maxLen, (float) (1.0 / Math.sqrt(shape.headDim())));
+    }
+
+    /** Dynamic shared memory of one attention block: q, the scores and the partial outputs. */
+    public static int attentionSharedBytes(int headDim, int maxLen) {
+        return (headDim + maxLen + ATTENTION_THREADS) * Float.BYTES;
+    }
+
+    /** Lets attention attend up to {@code contextLength} positions. */
+    public void prepareAttention(int headDim, int contextLength) {
+        library.allowSharedMemory(library.kernel("attention"), attentionSharedBytes(headDim, contextLength));
+    }
+
+    /** out[r] = index of the largest of {@code vocab} logits of row r (the first, on ties). */
+    public void argmax(CUdeviceptr logits, CUdeviceptr out, int rows, int vocab) {
+        library.kernel("argmax").launch(stream, rows, 1, ARGMAX_THREADS, 0, logits, out, vocab);
+    }
+
+    private static String typeName(GgmlType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static int gridFor(long items, int perBlock) {
+        long grid = (items + perBlock - 1) / perBlock;
+        if (grid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(items + " items are too many for one launch");
+        }
+        return (int) grid;
+    }
+
+    /** The attention geometry the RoPE and attention kernels need. */
+    public record AttentionShape(int heads, int kvHeads, int headDim, int ropeDim, float ropeScale) {
+    }
+}
