@@ -12,6 +12,8 @@ import dev.gauntlet.accuracy.report.AccuracyReport;
 import dev.gauntlet.accuracy.report.PairResult;
 import dev.gauntlet.accuracy.report.WeightSummary;
 import dev.gauntlet.accuracy.weights.WeightErrors;
+import dev.gauntlet.engine.backend.ComputeBackend;
+import dev.gauntlet.engine.backend.ComputeBackends;
 import dev.gauntlet.engine.gguf.GgmlType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The in-process accuracy run: the model loaded once per precision, the reference against every
- * candidate at the weight, logit and generation levels, then the gates.
+ * The in-process accuracy run: the model loaded once per precision, the reference (on the CPU)
+ * against every candidate (on the CPU or a GPU backend) at the weight, logit and generation
+ * levels, then the gates.
  */
 public final class AccuracySuite {
     private AccuracySuite() {
@@ -39,10 +42,11 @@ public final class AccuracySuite {
         requireFile(options.model(), "model");
         requireFile(options.text(), "held-out text");
         String text = Files.readString(options.text(), StandardCharsets.UTF_8);
+        ComputeBackend candidateBackend = ComputeBackends.available(options.candidateBackend());
         List<EngineBackend> candidates = new ArrayList<>();
         try (EngineBackend reference = EngineBackend.load(options.model(), options.reference())) {
             for (GgmlType type : options.candidates()) {
-                candidates.add(EngineBackend.load(options.model(), type));
+                candidates.add(EngineBackend.load(options.model(), type, candidateBackend));
             }
             EvalWindows windows = EvalWindows.of(reference.tokenizer(), text, options.maxTokens(), options.ctx());
             var logits = TeacherForcedEvaluator.evaluate(reference, candidates, windows, reference.tokenizer(),

@@ -15,6 +15,7 @@ import dev.gauntlet.accuracy.report.AccuracyReport;
 import dev.gauntlet.accuracy.report.ConsoleTable;
 import dev.gauntlet.accuracy.report.PairResult;
 import dev.gauntlet.accuracy.report.ReportWriter;
+import dev.gauntlet.engine.backend.ComputeBackends;
 import dev.gauntlet.engine.gguf.GgmlType;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ class AccuracySuiteTest {
     @BeforeAll
     static void run() throws Exception {
         SuiteOptions options = new SuiteOptions(TinyModels.write(dir), GgmlType.F32,
-                List.of(GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0), TinyModels.text(dir), 640, 64, 4, 16, 12, 5);
+                List.of(GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0), ComputeBackends.CPU, TinyModels.text(dir), 640, 64, 4, 16,
+                12, 5);
         report = AccuracySuite.run(options, Gates.parse(new ObjectMapper().readTree("""
                 {"schema": "gauntlet.accuracy-gates/v1",
                  "gates": {"f32": {"kld_max": {"max": 0}, "top1_pct": {"min": 100}},

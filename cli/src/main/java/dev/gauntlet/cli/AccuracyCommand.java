@@ -39,6 +39,10 @@ final class AccuracyCommand implements Callable<Integer> {
             description = "Precisions compared with F32 (default: ${DEFAULT-VALUE}).")
     List<String> quants;
 
+    @Option(names = {"--backend", "--candidate-backend"}, defaultValue = "cpu",
+            description = "Where the candidate precisions run: cpu or cuda; the F32 reference runs on the CPU (default: ${DEFAULT-VALUE}).")
+    String backend;
+
     @Option(names = "--text", description = "Held-out text. Default: " + BundledModel.HELD_OUT_TEXT + ".")
     Path text;
 
@@ -106,7 +110,7 @@ final class AccuracyCommand implements Callable<Integer> {
         AccuracyReport report = referenceUrl != null
                 ? HttpComparison.run(new HttpOptions(url("--reference", referenceUrl), url("--candidate", candidateUrl),
                         referenceModel, candidateModel, modelFile, textFile, tokens, ctx, topK, worstTokens), g)
-                : AccuracySuite.run(new SuiteOptions(modelFile, GgmlType.F32, precisions(), textFile, tokens, ctx, prompts,
+                : AccuracySuite.run(new SuiteOptions(modelFile, GgmlType.F32, precisions(), backend, textFile, tokens, ctx, prompts,
                         promptTokens, newTokens, worstTokens), g);
         Path dir = out != null ? out
                 : Path.of("runs", "accuracy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -1,5 +1,6 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.engine.backend.ComputeBackends;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.load.target.EmbeddedEngine;
@@ -134,6 +135,10 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--engine-quant", description = "Embedded engine: convert weights at load to f32, f16, bf16, q8_0 or q4_0.")
     String engineQuant;
 
+    @Option(names = {"--backend", "--engine-backend"}, defaultValue = "cpu",
+            description = "Embedded engine: where its forward pass runs, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String engineBackend;
+
     @Option(names = "--out", description = "Run folder (default: runs/campaign-<time>).")
     Path out;
 
@@ -145,12 +150,15 @@ final class CampaignCommand implements Callable<Integer> {
         if (engineQuant != null) {
             GgmlType.parse(engineQuant); // names a bad value now, not in the engine's log later
         }
+        if (target.equals(CampaignConfig.EMBEDDED)) {
+            ComputeBackends.available(engineBackend); // likewise: no GPU is one line here, not a server that never gets ready
+        }
         ProfileOptions options = new ProfileOptions(concurrency, rates, Spacing.of(arrivals, burstiness), seed,
                 Duration.ofSeconds(stageSeconds), Duration.ofSeconds(spikeSeconds), Duration.ofSeconds(soakSeconds),
                 Duration.ofSeconds(phaseSeconds), maxStages, Duration.ofSeconds(searchSeconds), searchPrecision);
         CampaignConfig config = new CampaignConfig(target, model, apiKey, ApiKind.named(api), workload(), profile,
                 Profiles.planner(profile, options, objective), objective, Duration.ofSeconds(timeoutSeconds),
-                folder.toAbsolutePath(), new EmbeddedEngine.Options(engineModel, engineQuant, engineCpus));
+                folder.toAbsolutePath(), new EmbeddedEngine.Options(engineModel, engineQuant, engineBackend, engineCpus));
         CampaignResults results = new Campaign(config, System.out).run();
         System.out.println();
         System.out.print(ConsoleTable.render(results));

@@ -29,6 +29,7 @@ public final class GauntletCommand implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof dev.gauntlet.engine.gguf.GgufFormatException
                     || ex instanceof dev.gauntlet.engine.scheduler.RequestRejectedException
+                    || ex instanceof dev.gauntlet.engine.backend.BackendUnavailableException
                     || ex instanceof java.io.IOException) {
                 String message = ex instanceof java.nio.file.NoSuchFileException ? "no such file: " + ex.getMessage() : ex.getMessage();
                 System.err.println("gauntlet " + commandLine.getCommandName() + ": " + message);

@@ -3,6 +3,10 @@ package dev.gauntlet.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gauntlet.engine.backend.ComputeBackend;
+import dev.gauntlet.engine.backend.ComputeBackends;
+import dev.gauntlet.engine.backend.KvSizing;
+import dev.gauntlet.engine.backend.PlacedModel;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.Parallel;
 import dev.gauntlet.engine.kv.PagedKvCache;
@@ -38,6 +42,8 @@ import picocli.CommandLine.Option;
         description = "Generate text from a GGUF model and report prompt and generation tokens/s.")
 final class GenerateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most tokens one engine step runs (prefill chunks). */
+    private static final int MAX_TOKENS_PER_STEP = 512;
 
     @Option(names = "--model", description = "GGUF model file (default: the bundled model, " + BundledModel.MODEL + ").")
     Path model;
@@ -84,8 +90,15 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Print one JSON line per token with the K most probable next tokens (probabilities before sampling).")
     int topLogprobs;
 
-    @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "cpu", description = "Where the forward pass runs: cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget on the CPU backend (default: ${DEFAULT-VALUE}).")
     long kvCacheBytes;
+
+    @Option(names = "--gpu-memory-utilization", defaultValue = "" + KvSizing.DEFAULT_GPU_MEMORY_UTILIZATION,
+            description = "CUDA backend: share of the GPU's memory to fill; the KV cache gets what the weights leave (default: ${DEFAULT-VALUE}).")
+    double gpuMemoryUtilization;
 
     @Override
     public Integer call() throws Exception {
@@ -99,8 +112,11 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-logprobs must be in 0.." + SamplingParams.MAX_LOGPROBS + ", got " + topLogprobs);
         }
         Optional<GgmlType> q = quant == null ? Optional.empty() : Optional.of(GgmlType.parse(quant));
+        KvSizing kv = new KvSizing(kvCacheBytes, gpuMemoryUtilization);
+        ComputeBackend compute = ComputeBackends.available(backend);
         long loadStart = System.nanoTime();
-        try (LoadedModel loaded = LoadedModel.load(model != null ? model : BundledModel.model(), q)) {
+        try (LoadedModel loaded = LoadedModel.load(model != null ? model : BundledModel.model(), q);
+             PlacedModel placed = compute.place(loaded)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int[] ids = promptIds(loaded);
             boolean json = prompt.ids != null || topLogprobs > 0;
@@ -109,11 +125,11 @@ final class GenerateCommand implements Callable<Integer> {
                     .maxTokens(maxTokens).ignoreEos(ignoreEos)
                     .logprobs(json ? Math.max(1, topLogprobs) : null)
                     .build();
-            PagedKvCache cache = loaded.model().newKvCache(kvCacheBytes, 16);
+            PagedKvCache cache = placed.newKvCache(kv, 16, MAX_TOKENS_PER_STEP);
             PrintStream out = System.out;
             FinishEvent finish;
-            try (InferenceEngine engine = new InferenceEngine(loaded.model(), loaded.tokenizer(), cache,
-                    new EngineConfig(1, 512))) {
+            try (InferenceEngine engine = new InferenceEngine(placed.model(), loaded.tokenizer(), cache,
+                    new EngineConfig(1, MAX_TOKENS_PER_STEP))) {
                 RequestHandle handle = engine.submit(GenerationRequest.of("generate", ids, params));
                 finish = null;
                 for (var it = handle.stream(); it.hasNext(); ) {
@@ -133,7 +149,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (!json) {
                 out.println();
             }
-            report(loaded, loadSeconds, finish);
+            report(loaded, placed.backend(), loadSeconds, finish);
             return finish.reason().name().equals("ERROR") || finish.reason().name().equals("REJECTED") ? 1 : 0;
         }
     }
@@ -163,14 +179,14 @@ final class GenerateCommand implements Callable<Integer> {
         return o.toString();
     }
 
-    private static void report(LoadedModel loaded, double loadSeconds, FinishEvent f) {
+    private static void report(LoadedModel loaded, String backend, double loadSeconds, FinishEvent f) {
         var t = f.timings();
         int promptTokens = f.usage().promptTokens();
         int generated = f.usage().generatedTokens();
         double ttft = t.timeToFirstTokenNanos() / 1e9;
         double decode = (t.finishNanos() - t.firstTokenNanos()) / 1e9;
-        System.err.printf(Locale.ROOT, "model %s (%s, %s), loaded in %.2f s, %d threads%n", loaded.name(), loaded.quant(),
-                loaded.path().getFileName(), loadSeconds, Parallel.threads());
+        System.err.printf(Locale.ROOT, "model %s (%s, %s), loaded in %.2f s, %s backend, %d threads%n", loaded.name(),
+                loaded.quant(), loaded.path().getFileName(), loadSeconds, backend, Parallel.threads());
         System.err.printf(Locale.ROOT, "prompt: %d tokens in %.3f s (%.1f tokens/s)%n", promptTokens, ttft,
                 ttft > 0 ? promptTokens / ttft : 0);
         System.err.printf(Locale.ROOT, "generation: %d tokens in %.3f s (%.1f tokens/s), finish reason %s%s%n", generated,

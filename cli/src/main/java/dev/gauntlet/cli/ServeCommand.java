@@ -1,9 +1,11 @@
 package dev.gauntlet.cli;
 
+import dev.gauntlet.engine.backend.ComputeBackends;
 import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.load.target.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +28,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--quant", description = "Convert weights at load: f32, f16, bf16, q8_0 or q4_0.")
     String quant;
 
+    @Option(names = "--backend", defaultValue = "cpu", description = "Where the forward pass runs: cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--gpu-memory-utilization",
+            description = "CUDA backend: share of the GPU's memory each server may fill (the server's default: 0.9).")
+    Double gpuMemoryUtilization;
+
     @Option(names = "--port", defaultValue = "8000", description = "Port of the front (router or single server); 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -37,9 +46,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ComputeBackends.available(backend); // no GPU is one line here, not a child that never gets ready
         ServerCluster.Spec spec = new ServerCluster.Spec(serverJar != null ? serverJar : builtServerJar(),
                 model != null ? model : BundledModel.model(),
-                replicas, quant, port, List.of(), null, Duration.ofSeconds(readyTimeoutSeconds));
+                replicas, serverArgs(), port, List.of(), null, Duration.ofSeconds(readyTimeoutSeconds));
         ServerCluster cluster = ServerCluster.start(spec);
         // Ctrl-C and SIGTERM run shutdown hooks: the children are stopped with this process, never orphaned.
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "serve-stop"));
@@ -52,6 +62,17 @@ final class ServeCommand implements Callable<Integer> {
                 + "; stopping the others");
         cluster.close();
         return 1;
+    }
+
+    private List<String> serverArgs() {
+        List<String> args = new ArrayList<>(List.of("--backend", backend));
+        if (quant != null) {
+            args.addAll(List.of("--quant", quant));
+        }
+        if (gpuMemoryUtilization != null) {
+            args.addAll(List.of("--gpu-memory-utilization", gpuMemoryUtilization.toString()));
+        }
+        return args;
     }
 
     /**

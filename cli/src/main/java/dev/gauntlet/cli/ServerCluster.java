@@ -24,13 +24,13 @@ public final class ServerCluster implements AutoCloseable {
      * @param serverJar    the engine-server jar
      * @param model        the GGUF model every replica serves
      * @param replicas     how many servers; with more than one, a router is started in front
-     * @param quant        weight type to convert to at load, or null
+     * @param serverArgs   further options of every server ({@code --quant q8_0}, {@code --backend cuda}), may be empty
      * @param port         the front's port (router, or the single server); 0 for a free one
      * @param routerArgs   extra router options (timeouts, breaker), may be empty
      * @param logDir       where each child's output goes ({@code NAME.log}); null to share this process's
      * @param readyTimeout how long each child may take to answer {@code /ready} with 200
      */
-    public record Spec(Path serverJar, Path model, int replicas, String quant, int port, List<String> routerArgs,
+    public record Spec(Path serverJar, Path model, int replicas, List<String> serverArgs, int port, List<String> routerArgs,
                        Path logDir, Duration readyTimeout) {
         public Spec {
             if (replicas < 1) {
@@ -40,6 +40,7 @@ public final class ServerCluster implements AutoCloseable {
                 throw new IllegalArgumentException("no server jar at " + serverJar
                         + " (build it: ./mvnw -pl reference-engine/engine-server -am install -DskipTests)");
             }
+            serverArgs = List.copyOf(serverArgs);
             routerArgs = List.copyOf(routerArgs);
         }
     }
@@ -64,17 +65,15 @@ public final class ServerCluster implements AutoCloseable {
     }
 
     private void startAll() throws IOException, InterruptedException {
-        List<String> serverArgs = new ArrayList<>(List.of("--model", spec.model().toString()));
-        if (spec.quant() != null) {
-            serverArgs.addAll(List.of("--quant", spec.quant()));
-        }
+        List<String> args = new ArrayList<>(List.of("--model", spec.model().toString()));
+        args.addAll(spec.serverArgs());
         if (spec.replicas() == 1) {
-            launch("server", spec.port(), serverArgs).awaitReady(spec.readyTimeout());
+            launch("server", spec.port(), args).awaitReady(spec.readyTimeout());
             return;
         }
         // Replicas load in parallel; the router starts once they are ready, so its first checks find them.
         for (int i = 1; i <= spec.replicas(); i++) {
-            launch("replica-" + i, 0, serverArgs);
+            launch("replica-" + i, 0, args);
         }
         for (ServerProcess replica : List.copyOf(children)) {
             replica.awaitReady(spec.readyTimeout());

@@ -48,7 +48,7 @@ class RouterEndToEndTest {
     enum Ending { COMPLETE, CUT_WITH_ERROR_EVENT }
 
     static ServerCluster.Spec spec(Path dir, Path model, int replicas) throws Exception {
-        return new ServerCluster.Spec(ServeCommand.builtServerJar(), model, replicas, null, 0,
+        return new ServerCluster.Spec(ServeCommand.builtServerJar(), model, replicas, List.of(), 0,
                 List.of("--health-interval", "500ms", "--upstream-first-byte-timeout", "30s",
                         "--upstream-idle-timeout", "10s"), dir, Duration.ofSeconds(150));
     }

@@ -1,5 +1,8 @@
 package dev.gauntlet.accuracy.backend;
 
+import dev.gauntlet.engine.backend.ComputeBackend;
+import dev.gauntlet.engine.backend.ComputeBackends;
+import dev.gauntlet.engine.backend.PlacedModel;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.model.ForwardModel;
 import dev.gauntlet.engine.model.LoadedModel;
@@ -9,25 +12,50 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The reference engine on the CPU, with every weight matrix converted to one precision at load. */
+/**
+ * The reference engine with every weight matrix converted to one precision at load, its forward
+ * pass on a {@link ComputeBackend}: the CPU, or a GPU found at run time ({@code cuda}), so that
+ * CPU-against-GPU comparisons go through the same evaluators as precision against precision.
+ */
 public final class EngineBackend implements Backend {
     private final LoadedModel loaded;
+    private final PlacedModel placed;
     private final GgmlType precision;
 
-    private EngineBackend(LoadedModel loaded, GgmlType precision) {
+    private EngineBackend(LoadedModel loaded, PlacedModel placed, GgmlType precision) {
         this.loaded = loaded;
+        this.placed = placed;
         this.precision = precision;
     }
 
-    /** Loads {@code model} converting its matrices to {@code precision} ({@code --quant}). */
+    /** Loads {@code model} converting its matrices to {@code precision} ({@code --quant}), on the CPU. */
     public static EngineBackend load(Path model, GgmlType precision) throws IOException {
-        return new EngineBackend(LoadedModel.load(model, Optional.of(precision)), precision);
+        return load(model, precision, ComputeBackends.named(ComputeBackends.CPU));
     }
 
-    /** The precision's name in lower case ({@code f32}, {@code q8_0}, ...). */
+    /**
+     * Loads {@code model} converting its matrices to {@code precision} and places it on {@code compute}.
+     *
+     * @throws dev.gauntlet.engine.backend.BackendUnavailableException when {@code compute} cannot run here
+     */
+    public static EngineBackend load(Path model, GgmlType precision, ComputeBackend compute) throws IOException {
+        LoadedModel loaded = LoadedModel.load(model, Optional.of(precision));
+        try {
+            return new EngineBackend(loaded, compute.place(loaded), precision);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The precision's name in lower case ({@code f32}, {@code q8_0}, ...), after the backend's name
+     * and a colon off the CPU ({@code cuda:q8_0}).
+     */
     @Override
     public String label() {
-        return precision.name().toLowerCase(Locale.ROOT);
+        String type = precision.name().toLowerCase(Locale.ROOT);
+        return placed.backend().equals(ComputeBackends.CPU) ? type : placed.backend() + ":" + type;
     }
 
     /** The precision the matrices run in. */
@@ -37,7 +65,7 @@ public final class EngineBackend implements Backend {
 
     @Override
     public ForwardModel model() {
-        return loaded.model();
+        return placed.model();
     }
 
     /** The model file's tokenizer. */
@@ -52,6 +80,7 @@ public final class EngineBackend implements Backend {
 
     @Override
     public void close() {
+        placed.close();
         loaded.close();
     }
 }

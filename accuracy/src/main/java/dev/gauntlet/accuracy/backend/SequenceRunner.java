@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Runs whole token sequences through a {@link ForwardModel} over a paged KV cache sized once for
- * the largest job, which every call empties again. Not thread-safe.
+ * the largest job, which every call empties again. Closing it frees the cache (device memory, on
+ * a GPU backend). Not thread-safe.
  */
-public final class SequenceRunner {
+public final class SequenceRunner implements AutoCloseable {
     private static final int BLOCK_SIZE = 16;
 
     private final ForwardModel model;
@@ -86,5 +87,11 @@ public final class SequenceRunner {
             throw new IllegalStateException("KV cache too small for " + positions + " more positions");
         }
         return table;
+    }
+
+    /** Frees the KV cache. */
+    @Override
+    public void close() {
+        cache.close();
     }
 }

@@ -29,6 +29,8 @@ public final class GenerationEvaluator {
         for (int[] p : prompts) {
             longest = Math.max(longest, p.length);
         }
-        return new SequenceRunner(backend.model(), prompts.length, longest + newTokens).greedy(prompts, newTokens);
+        try (SequenceRunner runner = new SequenceRunner(backend.model(), prompts.length, longest + newTokens)) {
+            return runner.greedy(prompts, newTokens);
+        }
     }
 }

@@ -66,39 +66,44 @@ public final class TeacherForcedEvaluator {
         List<SequenceRunner> runners = new ArrayList<>();
         List<LogitStats> stats = new ArrayList<>();
         List<WorstTokens> worst = new ArrayList<>();
-        for (Backend c : candidates) {
-            runners.add(new SequenceRunner(c.model(), 1, windows.ctx()));
-            stats.add(new LogitStats());
-            worst.add(new WorstTokens(worstCount));
-        }
-        int first = windows.firstScored();
-        int ctx = windows.ctx();
-        for (int w = 0; w < windows.windows().length; w++) {
-            int[] tokens = windows.windows()[w];
-            float[] refLogits = refRunner.logitsAfterEach(tokens);
-            DenseComparison.ReferenceRow[] refRows = new DenseComparison.ReferenceRow[ctx];
-            for (int j = first; j < ctx - 1; j++) {
-                refRows[j] = DenseComparison.reference(refLogits, j * vocab, vocab);
+        try {
+            for (Backend c : candidates) {
+                runners.add(new SequenceRunner(c.model(), 1, windows.ctx()));
+                stats.add(new LogitStats());
+                worst.add(new WorstTokens(worstCount));
             }
-            for (int c = 0; c < candidates.size(); c++) {
-                float[] candLogits = runners.get(c).logitsAfterEach(tokens);
+            int first = windows.firstScored();
+            int ctx = windows.ctx();
+            for (int w = 0; w < windows.windows().length; w++) {
+                int[] tokens = windows.windows()[w];
+                float[] refLogits = refRunner.logitsAfterEach(tokens);
+                DenseComparison.ReferenceRow[] refRows = new DenseComparison.ReferenceRow[ctx];
                 for (int j = first; j < ctx - 1; j++) {
-                    int target = tokens[j + 1];
-                    TokenComparison t = method.exact()
-                            ? DenseComparison.compare(refRows[j], candLogits, j * vocab, target)
-                            : SparseComparison.compare(sparse(tokenizer, refLogits, j * vocab, vocab, target, method.topK()),
-                                    sparse(tokenizer, candLogits, j * vocab, vocab, target, method.topK()));
-                    stats.get(c).add(t);
-                    int window = w;
-                    int position = j;
-                    worst.get(c).offer(t.kld(), () -> new WorstToken(window, position,
-                            tokenizer.decode(Arrays.copyOfRange(tokens, Math.max(0, position + 1 - CONTEXT_SHOWN), position + 1)),
-                            tokenizer.decode(new int[] {target}),
-                            tokenizer.decode(new int[] {refRows[position].top()}),
-                            tokenizer.decode(new int[] {Sampler.argmax(candLogits, position * vocab, vocab)}),
-                            t.kld(), t.dpTarget()));
+                    refRows[j] = DenseComparison.reference(refLogits, j * vocab, vocab);
+                }
+                for (int c = 0; c < candidates.size(); c++) {
+                    float[] candLogits = runners.get(c).logitsAfterEach(tokens);
+                    for (int j = first; j < ctx - 1; j++) {
+                        int target = tokens[j + 1];
+                        TokenComparison t = method.exact()
+                                ? DenseComparison.compare(refRows[j], candLogits, j * vocab, target)
+                                : SparseComparison.compare(sparse(tokenizer, refLogits, j * vocab, vocab, target, method.topK()),
+                                        sparse(tokenizer, candLogits, j * vocab, vocab, target, method.topK()));
+                        stats.get(c).add(t);
+                        int window = w;
+                        int position = j;
+                        worst.get(c).offer(t.kld(), () -> new WorstToken(window, position,
+                                tokenizer.decode(Arrays.copyOfRange(tokens, Math.max(0, position + 1 - CONTEXT_SHOWN), position + 1)),
+                                tokenizer.decode(new int[] {target}),
+                                tokenizer.decode(new int[] {refRows[position].top()}),
+                                tokenizer.decode(new int[] {Sampler.argmax(candLogits, position * vocab, vocab)}),
+                                t.kld(), t.dpTarget()));
+                    }
                 }
             }
+        } finally {
+            refRunner.close();
+            runners.forEach(SequenceRunner::close);
         }
         List<Result> results = new ArrayList<>();
         for (int c = 0; c < candidates.size(); c++) {

@@ -30,13 +30,14 @@ public final class EmbeddedEngine implements AutoCloseable {
      * What the embedded engine serves and on how many processors.
      *
      * @param model GGUF file, or null for the bundled model ({@link BundledModel})
-     * @param quant weight type to convert to at load ({@code f16}, {@code q8_0}, ...), or null to keep the file's
-     * @param cpus  processors the engine may use ({@code -XX:ActiveProcessorCount}), or 0 for all
+     * @param quant   weight type to convert to at load ({@code f16}, {@code q8_0}, ...), or null to keep the file's
+     * @param backend where the forward pass runs ({@code cpu}, {@code cuda}), or null for the CPU
+     * @param cpus    processors the engine may use ({@code -XX:ActiveProcessorCount}), or 0 for all
      */
-    public record Options(Path model, String quant, int cpus) {
-        /** The bundled model as stored, on {@code cpus} processors. */
+    public record Options(Path model, String quant, String backend, int cpus) {
+        /** The bundled model as stored, on {@code cpus} processors of the CPU backend. */
         public static Options bundled(int cpus) {
-            return new Options(null, null, cpus);
+            return new Options(null, null, null, cpus);
         }
 
         /** The model file to serve. */
@@ -77,6 +78,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--model", options.modelFile().toString()));
         if (options.quant() != null) {
             args.addAll(List.of("--quant", options.quant()));
+        }
+        if (options.backend() != null) {
+            args.addAll(List.of("--backend", options.backend()));
         }
         return args;
     }

@@ -1,5 +1,8 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.engine.backend.BackendUnavailableException;
+import dev.gauntlet.engine.backend.ComputeBackends;
+import dev.gauntlet.engine.backend.KvSizing;
 import dev.gauntlet.server.router.RouterApplication;
 import dev.gauntlet.server.router.RouterOptions;
 import java.nio.file.Path;
@@ -51,8 +54,16 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--quant", description = "Convert weights at load: f32, f16, bf16, q8_0 or q4_0.")
     String quant;
 
-    @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "cpu", description = "Where the forward pass runs: cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget on the CPU backend (default: ${DEFAULT-VALUE}).")
     long kvCacheBytes;
+
+    @Option(names = "--gpu-memory-utilization", defaultValue = "0.9",
+            description = "CUDA backend: share of the GPU's memory this server may fill; the KV cache gets what the weights"
+                    + " and step buffers leave of it (default: ${DEFAULT-VALUE}).")
+    double gpuMemoryUtilization;
 
     @Option(names = "--max-batch-size", defaultValue = "32", description = "Most sequences per step (default: ${DEFAULT-VALUE}).")
     int maxBatchSize;
@@ -109,7 +120,16 @@ public final class ServerMain implements Callable<Integer> {
         if (model == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>'");
         }
+        try {
+            // Before Spring starts: a backend that cannot run here is one clear line, not a failed context.
+            ComputeBackends.available(backend);
+            new KvSizing(kvCacheBytes, gpuMemoryUtilization);
+        } catch (IllegalArgumentException | BackendUnavailableException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         properties.put("gauntlet.model", model.toString());
+        properties.put("gauntlet.backend", backend);
+        properties.put("gauntlet.gpu-memory-utilization", gpuMemoryUtilization);
         if (quant != null) {
             properties.put("gauntlet.quant", quant);
         }

@@ -1,5 +1,6 @@
 package dev.gauntlet.server;
 
+import dev.gauntlet.engine.backend.KvSizing;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -8,8 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The server's settings ({@code gauntlet.*} properties, filled from the command line by {@link ServerMain}).
  *
  * @param model             GGUF model file
+ * @param backend           where the forward pass runs: {@code cpu} or {@code cuda}
  * @param quant             weight type to convert to at load ({@code q8_0}, ...), or null to keep the stored types
- * @param kvCacheBytes      KV cache budget
+ * @param kvCacheBytes      KV cache budget on the CPU backend
+ * @param gpuMemoryUtilization share of the GPU's memory the process may fill, the KV cache taking what the weights
+ *                          and step buffers leave (the CUDA backend)
  * @param kvBlockSize       tokens per KV block
  * @param maxBatchSize      most sequences in one engine step
  * @param maxTokensPerStep  most tokens in one engine step (prefill chunking)
@@ -18,8 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfterSeconds the {@code Retry-After} sent with HTTP 429
  */
 @ConfigurationProperties("gauntlet")
-public record ServerSettings(Path model, String quant,
+public record ServerSettings(Path model, @DefaultValue("cpu") String backend, String quant,
                              @DefaultValue("268435456") long kvCacheBytes,
+                             @DefaultValue("0.9") double gpuMemoryUtilization,
                              @DefaultValue("16") int kvBlockSize,
                              @DefaultValue("32") int maxBatchSize,
                              @DefaultValue("512") int maxTokensPerStep,
@@ -31,11 +36,17 @@ public record ServerSettings(Path model, String quant,
         if (model == null) {
             throw new IllegalArgumentException("gauntlet.model (--model) is required");
         }
+        new KvSizing(kvCacheBytes, gpuMemoryUtilization); // names a bad value before anything loads
         if (maxQueue < 0) {
             throw new IllegalArgumentException("--max-queue must be ≥ 0, got " + maxQueue);
         }
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("--max-body-bytes must be ≥ 1, got " + maxBodyBytes);
         }
+    }
+
+    /** The KV cache's sizing on either backend. */
+    public KvSizing kvSizing() {
+        return new KvSizing(kvCacheBytes, gpuMemoryUtilization);
     }
 }

@@ -30,8 +30,6 @@ public final class ServerMetrics {
     /** Exposition content type of {@link #write}. */
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-    /** The one backend's device: the engine runs on the CPU, weights and KV cache in main memory. */
-    private static final String DEVICE = "cpu";
     private static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
         5, 10, 20, 40, 80};
     private static final double[] TOKEN_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192,
@@ -105,6 +103,7 @@ public final class ServerMetrics {
                     cb.call(s.totalKvBlocks() - s.usedKvBlocks(), "free");
                     cb.call(s.heldBackKvBlocks(), "held_back");
                 }).register(registry);
+        String device = model.backend();
         GaugeWithCallback.builder().name("llm_device_memory_bytes")
                 .help("Memory by device and use: the KV cache (total, used including held_back, held_back by fault"
                         + " injection) and the weights.")
@@ -112,14 +111,14 @@ public final class ServerMetrics {
                 .callback(cb -> {
                     EngineStats s = model.engine().stats();
                     long block = model.kvBlockBytes();
-                    cb.call((double) s.totalKvBlocks() * block, DEVICE, "kv_cache_total");
-                    cb.call((double) s.usedKvBlocks() * block, DEVICE, "kv_cache_used");
-                    cb.call((double) s.heldBackKvBlocks() * block, DEVICE, "kv_cache_held_back");
-                    cb.call(model.weightBytes(), DEVICE, "weights");
+                    cb.call((double) s.totalKvBlocks() * block, device, "kv_cache_total");
+                    cb.call((double) s.usedKvBlocks() * block, device, "kv_cache_used");
+                    cb.call((double) s.heldBackKvBlocks() * block, device, "kv_cache_held_back");
+                    cb.call(model.weightBytes(), device, "weights");
                 }).register(registry);
         Gauge info = Gauge.builder().name("llm_engine_info").help("The served model and engine; always 1.")
                 .labelNames("quant", "backend", "tp").constLabels(modelLabel).register(registry);
-        info.labelValues(model.quant(), DEVICE, "1").set(1);
+        info.labelValues(model.quant(), device, "1").set(1);
 
         model.engine().addStepListener(step -> batchSize.observe(step.batchSize()));
     }

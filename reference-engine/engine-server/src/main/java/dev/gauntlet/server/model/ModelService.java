@@ -1,5 +1,8 @@
 package dev.gauntlet.server.model;
 
+import dev.gauntlet.engine.backend.ComputeBackend;
+import dev.gauntlet.engine.backend.ComputeBackends;
+import dev.gauntlet.engine.backend.PlacedModel;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kv.PagedKvCache;
 import dev.gauntlet.engine.model.LoadedModel;
@@ -31,31 +34,46 @@ public final class ModelService implements AutoCloseable {
     public enum State { WARMING_UP, READY, FAILED, DRAINING, STOPPED }
 
     private final LoadedModel loaded;
+    private final PlacedModel placed;
     private final InferenceEngine engine;
     private final ChatTemplate chatTemplate;
     private final Instant loadedAt = Instant.now();
     private final long kvBlockBytes;
     private volatile State state = State.WARMING_UP; // written under this object's lock
 
-    private ModelService(LoadedModel loaded, InferenceEngine engine, long kvBlockBytes) {
+    private ModelService(LoadedModel loaded, PlacedModel placed, InferenceEngine engine, long kvBlockBytes) {
         this.loaded = loaded;
+        this.placed = placed;
         this.engine = engine;
         this.kvBlockBytes = kvBlockBytes;
         this.chatTemplate = ChatTemplate.forTokenizer(loaded.tokenizer());
     }
 
-    /** Loads the model named in {@code settings} and starts an engine over it. */
+    /**
+     * Loads the model named in {@code settings}, places it on the chosen backend and starts an
+     * engine over it.
+     *
+     * @throws dev.gauntlet.engine.backend.BackendUnavailableException when the backend cannot run here
+     *     (checked before the model file is read)
+     */
     public static ModelService load(ServerSettings settings) throws IOException {
+        ComputeBackend backend = ComputeBackends.available(settings.backend());
         Optional<GgmlType> quant = Optional.ofNullable(settings.quant()).map(GgmlType::parse);
         LoadedModel loaded = LoadedModel.load(settings.model(), quant);
+        PlacedModel placed = null;
         try {
-            var cache = loaded.model().newKvCache(settings.kvCacheBytes(), settings.kvBlockSize());
-            var engine = new InferenceEngine(loaded.model(), loaded.tokenizer(), cache,
+            placed = backend.place(loaded);
+            var cache = placed.newKvCache(settings.kvSizing(), settings.kvBlockSize(), settings.maxTokensPerStep());
+            var engine = new InferenceEngine(placed.model(), loaded.tokenizer(), cache,
                     new EngineConfig(settings.maxBatchSize(), settings.maxTokensPerStep()));
-            LOG.info("loaded {} ({}, {} KV blocks)", loaded.name(), loaded.quant(), cache.totalBlocks());
-            return new ModelService(loaded, engine,
+            LOG.info("loaded {} ({}, {} backend, {} KV blocks)", loaded.name(), loaded.quant(), placed.backend(),
+                    cache.totalBlocks());
+            return new ModelService(loaded, placed, engine,
                     PagedKvCache.bytesPerBlock(cache.layers(), cache.kvDim(), cache.blockSize()));
         } catch (RuntimeException e) {
+            if (placed != null) {
+                placed.close();
+            }
             loaded.close();
             throw e;
         }
@@ -143,9 +161,14 @@ public final class ModelService implements AutoCloseable {
         return kvBlockBytes;
     }
 
-    /** Bytes the weights take in memory. */
+    /** Bytes the weights take where the forward pass reads them (host or device memory). */
     public long weightBytes() {
-        return loaded.model().weights().totalBytes();
+        return placed.weightBytes();
+    }
+
+    /** Where the forward pass runs: {@code cpu} or {@code cuda}. */
+    public String backend() {
+        return placed.backend();
     }
 
     /** When the model was loaded (the model list's {@code created}). */
@@ -153,7 +176,10 @@ public final class ModelService implements AutoCloseable {
         return loadedAt;
     }
 
-    /** Stops being ready, ends every unfinished request, stops the engine and unmaps the file; idempotent. */
+    /**
+     * Stops being ready, ends every unfinished request, stops the engine, frees what the backend
+     * holds (device memory included) and unmaps the file; idempotent.
+     */
     @Override
     public synchronized void close() {
         if (state == State.STOPPED) {
@@ -161,6 +187,7 @@ public final class ModelService implements AutoCloseable {
         }
         state = State.STOPPED;
         engine.close();
+        placed.close();
         loaded.close();
     }
 }
