@@ -14,6 +14,7 @@ import dev.gauntlet.accuracy.metrics.LogitMetrics;
 import dev.gauntlet.accuracy.report.AccuracyReport;
 import dev.gauntlet.accuracy.report.ConsoleTable;
 import dev.gauntlet.accuracy.report.PairResult;
+import dev.gauntlet.accuracy.report.AccuracySchema;
 import dev.gauntlet.accuracy.report.ReportWriter;
 import dev.gauntlet.engine.backend.ComputeBackends;
 import dev.gauntlet.engine.gguf.GgmlType;
@@ -100,7 +101,12 @@ class AccuracySuiteTest {
     @Test
     void writesAccuracyJsonAndATable() throws Exception {
         Path file = ReportWriter.write(report, dir.resolve("run"));
+        assertEquals(java.util.Set.of(), AccuracySchema.problems(file));
         JsonNode json = new ObjectMapper().readTree(file.toFile());
+        // The schema does reject a report that lost a field.
+        Path broken = dir.resolve("broken.json");
+        new ObjectMapper().writeValue(broken.toFile(), ((com.fasterxml.jackson.databind.node.ObjectNode) json.deepCopy()).without("passed"));
+        assertTrue(AccuracySchema.problems(broken).toString().contains("passed"), AccuracySchema.problems(broken).toString());
         assertEquals(AccuracyReport.SCHEMA, json.path("schema").asText());
         JsonNode q4 = json.path("pairs").path(2);
         assertEquals("q4_0", q4.path("candidate").asText());

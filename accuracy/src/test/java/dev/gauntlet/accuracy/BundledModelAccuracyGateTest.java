@@ -1,5 +1,6 @@
 package dev.gauntlet.accuracy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.accuracy.gate.Gates;
@@ -7,12 +8,14 @@ import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.accuracy.report.AccuracyReport;
 import dev.gauntlet.accuracy.report.ConsoleTable;
 import dev.gauntlet.accuracy.report.PairResult;
+import dev.gauntlet.accuracy.report.AccuracySchema;
 import dev.gauntlet.accuracy.report.ReportWriter;
 import io.qameta.allure.Allure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +29,7 @@ class BundledModelAccuracyGateTest {
         AccuracyReport report = AccuracySuite.run(SuiteOptions.defaults(BundledModel.model(), BundledModel.heldOutText()),
                 Gates.load(BundledModel.locate(Gates.BUNDLED)));
         Path written = ReportWriter.write(report, Path.of("target", "accuracy"));
+        assertEquals(Set.of(), AccuracySchema.problems(written));
         String table = ConsoleTable.render(report);
         Allure.addAttachment("accuracy table", "text/markdown", table, ".md");
         Allure.addAttachment("accuracy.json", "application/json", Files.readString(written), ".json");

@@ -12,6 +12,8 @@ import dev.gauntlet.accuracy.logits.TeacherForcedEvaluator;
 import dev.gauntlet.accuracy.metrics.KlMethod;
 import dev.gauntlet.accuracy.metrics.LogitMetrics;
 import dev.gauntlet.accuracy.report.AccuracyReport;
+import dev.gauntlet.accuracy.report.AccuracySchema;
+import dev.gauntlet.accuracy.report.ReportWriter;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.load.target.EmbeddedEngine;
 import dev.gauntlet.load.target.ServerProcess;
@@ -84,6 +86,7 @@ class HttpComparisonTest {
     void httpMetricsMatchTheInProcessTopKComparison() throws Exception {
         AccuracyReport http = HttpComparison.run(options(servers.get(0).url(), servers.get(1).url()), Gates.NONE);
         LogitMetrics overHttp = http.pairs().getFirst().logits();
+        assertEquals(java.util.Set.of(), AccuracySchema.problems(ReportWriter.write(http, dir.resolve("http-report"))));
         assertEquals("top-20 lower bound", http.pairs().getFirst().kldMethod());
 
         LogitMetrics topK;
