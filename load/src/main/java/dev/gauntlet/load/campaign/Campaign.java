@@ -111,8 +111,10 @@ public final class Campaign {
         StageStatistics stats = StageStatistics.of(records, run::measured, plan.measured().toNanos() / 1e9, config.slo());
         List<StageResult.PhaseResult> phases = new ArrayList<>();
         for (Phase phase : plan.phases()) {
-            phases.add(new StageResult.PhaseResult(phase, StageStatistics.of(records,
-                    r -> plan.inPhase(phase, run.originNanos(), r.intendedNanos()),
+            // Only the phase's own requests, so that a phase's "sent" counts what was sent in it.
+            List<RequestRecord> inPhase = records.stream()
+                    .filter(r -> plan.inPhase(phase, run.originNanos(), r.intendedNanos())).toList();
+            phases.add(new StageResult.PhaseResult(phase, StageStatistics.of(inPhase, r -> true,
                     plan.window(phase).toNanos() / 1e9, config.slo())));
         }
         return new StageResult(plan, run.originNanos(), records, stats, phases, cores, report,

@@ -86,6 +86,8 @@ class OpenLoopCampaignTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(List.of("before", "spike", "after").get(i), phases.get(i).get("name").asText());
             assertEquals(measured[i], phases.get(i).get("requests").get("measured").asInt(), phases.get(i).toString());
+            // A phase's "sent" counts only the requests sent in it.
+            assertEquals(measured[i], phases.get(i).get("requests").get("sent").asInt(), phases.get(i).toString());
             assertEquals(offered[i], phases.get(i).get("offered_rate_per_s").asDouble(), 1e-9);
             sum += phases.get(i).get("requests").get("measured").asLong();
         }
