@@ -1,14 +1,14 @@
 // Matrix products out[b][r] (+)= sum_c W[r][c] * x[b][c] for weights in ggml's layouts.
 //
-// Quantized weights: a thread block per weight row at a time, its threads splitting the row's
-// 32-element blocks, and as many thread blocks as the device holds, so that even a product of
-// few rows (4096 rows: the 8b shape's attention output and FFN down projections) fills every SM;
-// one warp per row left those grids at 0.65 waves. The row is staged in shared memory a tile at
-// a time with 16-byte loads of whole aligned words (ggml blocks are only 2-byte aligned and 34 or
-// 18 bytes long, so direct per-block loads scatter each warp's requests over many sectors); each
-// thread then takes one block of the tile. Each block is dotted with NB inputs at a time; larger
-// batches take further passes, which re-stage a long row from cache and reuse a row of one tile
-// as it is. Inputs are pre-rounded (activations.cu) so that a quantized block's
+// Quantized weights: one thread block per weight row, its threads splitting the row's 32-element
+// blocks, so that even a product of few, long rows (4096 rows of 14336 columns: the 8b shape's
+// FFN down projection) puts enough thread blocks on every SM to keep memory busy; one warp per
+// row left those grids at 0.65 waves. The row is staged in shared memory a tile at a time with
+// 16-byte loads of whole aligned words (ggml blocks are only 2-byte aligned and 34 or 18 bytes
+// long, so direct per-block loads from global memory scatter each warp's requests over many
+// sectors); each thread then takes one block of the tile. Each block is dotted with NB inputs at
+// a time; larger batches take further passes, which re-stage a long row from cache and reuse a
+// row of one tile as it is. Inputs are pre-rounded (activations.cu) so that a quantized block's
 // dot product is an exact integer sum, as on the CPU.
 //
 // F16 weights: one warp per row (already at 71% of the copy bandwidth at batch 1).
@@ -35,15 +35,31 @@ __device__ __forceinline__ void store_row(float* out, long long at, float v, int
     out[at] = accumulate ? out[at] + v : v;
 }
 
-// out[b][r] for the rows r = blockIdx.x, + gridDim.x, ... (the host launches as many thread
-// blocks as the device holds at once, at most one per row): per thread, the sum over its blocks
-// of (integer dot) * (weight scale * input scale), then summed over the thread block. The row's
-// bytes come in tiles of TILE blocks: each thread loads its share of the tile as whole 16-byte
-// words into registers, the next tile's loads are issued as soon as this one is in shared
-// memory, so every thread keeps loads in flight while it dots, reduces and moves to its next
-// row. Loads read up to 15 bytes either side of a row: matrices are separate allocations
-// (256-byte aligned) with DeviceMatrix.PADDING bytes to spare. The block's integer dot is a
-// functor so Q8_0 and Q4_0 share the walk.
+// Copies the 16-byte words holding bytes [src, src + bytes) into stage, all loads issued before
+// any store so that each thread has several in flight. Reads up to 15 bytes either side of the
+// range: matrices are separate allocations (256-byte aligned) with DeviceMatrix.PADDING bytes to
+// spare.
+template <int WORDS>
+__device__ __forceinline__ void stage_words(const uint8_t* src, int bytes, uint4* stage) {
+    constexpr int PER_THREAD = (WORDS + MATMUL_THREADS - 1) / MATMUL_THREADS;
+    const uint4* base = (const uint4*) ((uintptr_t) src & ~(uintptr_t) 15);
+    int words = ((int) ((uintptr_t) src & 15) + bytes + 15) / 16;
+    uint4 v[PER_THREAD];
+#pragma unroll
+    for (int j = 0; j < PER_THREAD; j++) {
+        int i = threadIdx.x + j * MATMUL_THREADS;
+        if (i < words) v[j] = __ldg(base + i);  // weights are read-only: the non-coherent path
+    }
+#pragma unroll
+    for (int j = 0; j < PER_THREAD; j++) {
+        int i = threadIdx.x + j * MATMUL_THREADS;
+        if (i < words) stage[i] = v[j];
+    }
+}
+
+// out[b][r] for this thread block's row r = blockIdx.x: per thread, the sum over its blocks of
+// (integer dot) * (weight scale * input scale), then summed over the thread block. The block's
+// integer dot is a functor so Q8_0 and Q4_0 share the walk.
 template <int NB, class Dot>
 __device__ __forceinline__ void quantized_rows(const uint8_t* W, const int8_t* xq, const float* xd, float* out,
                                                int rows, int cols, int batch, int accumulate, Dot dot) {
@@ -51,67 +67,30 @@ __device__ __forceinline__ void quantized_rows(const uint8_t* W, const int8_t* x
     // The tile's words, one more where its start is not 16-byte aligned, and one for the read
     // past the last block (load_words_b2).
     constexpr int TILE_WORDS = (TILE * Dot::BYTES + 15) / 16 + 1;
-    constexpr int PER_THREAD = (TILE_WORDS + MATMUL_THREADS - 1) / MATMUL_THREADS;
     __shared__ uint4 stage[TILE_WORDS + 1];
     __shared__ float part[MATMUL_THREADS / WARP][NB];
+    int r = blockIdx.x;
     int t = threadIdx.x;
     int nb = cols / QK;
-    int tiles = (nb + TILE - 1) / TILE;
-    int passes = (batch + NB - 1) / NB;
-    // Tiles staged per row: (pass, tile) in that order, except that a row of one tile serves
-    // every pass from shared memory.
-    int staged = tiles == 1 ? 1 : tiles * passes;
-    long long rowBytes = (long long) nb * Dot::BYTES;
-    int units = (rows - blockIdx.x + gridDim.x - 1) / gridDim.x * staged;
-
-    uint4 next[PER_THREAD];
-    const uint8_t* src = W + blockIdx.x * rowBytes;  // the tile in `next`
-    int n = min(TILE, nb);                          // its blocks
-    auto fetch = [&]() {
-        const uint4* base = (const uint4*) ((uintptr_t) src & ~(uintptr_t) 15);
-        int words = ((int) ((uintptr_t) src & 15) + n * Dot::BYTES + 15) / 16;
+    const uint8_t* row = W + (long long) r * nb * Dot::BYTES;
+    for (int b0 = 0; b0 < batch; b0 += NB) {
+        float acc[NB];
 #pragma unroll
-        for (int j = 0; j < PER_THREAD; j++) {
-            int i = t + j * MATMUL_THREADS;
-            if (i < words) next[j] = __ldg(base + i);  // weights are read-only: the non-coherent path
-        }
-    };
-    if (units > 0) fetch();
-    float acc[NB];
-    for (int u = 0; u < units; u++) {
-        int row = blockIdx.x + u / staged * gridDim.x;
-        int i = u % staged;
-        int tile = i % tiles;
-        int off = (int) ((uintptr_t) src & 15);
-        int count = n;
-        __syncthreads();  // every thread is done with the previous tile
-        int words = (off + count * Dot::BYTES + 15) / 16;
-#pragma unroll
-        for (int j = 0; j < PER_THREAD; j++) {
-            int w = t + j * MATMUL_THREADS;
-            if (w < words) stage[w] = next[j];
-        }
-        __syncthreads();
-        if (u + 1 < units) {
-            int nextTile = (u + 1) % staged % tiles;
-            src = W + (blockIdx.x + (u + 1) / staged * gridDim.x) * rowBytes + (long long) nextTile * TILE * Dot::BYTES;
-            n = min(TILE, nb - nextTile * TILE);
-            fetch();
-        }
-        int p0 = tiles == 1 ? 0 : i / tiles;
-        int p1 = tiles == 1 ? passes : p0 + 1;
-        for (int p = p0; p < p1; p++) {
-            int b0 = p * NB;
-            if (tile == 0) {
-#pragma unroll
-                for (int j = 0; j < NB; j++) acc[j] = 0.f;
+        for (int j = 0; j < NB; j++) acc[j] = 0.f;
+        for (int k0 = 0; k0 < nb; k0 += TILE) {
+            int n = min(TILE, nb - k0);
+            const uint8_t* src = row + (long long) k0 * Dot::BYTES;
+            if (nb > TILE || b0 == 0) {
+                __syncthreads();  // every thread is done with the previous tile
+                stage_words<TILE_WORDS>(src, n * Dot::BYTES, stage);
+                __syncthreads();
             }
-            if (t < count) {
-                const uint8_t* blk = (const uint8_t*) stage + off + t * Dot::BYTES;
+            if (t < n) {
+                const uint8_t* blk = (const uint8_t*) stage + ((uintptr_t) src & 15) + t * Dot::BYTES;
                 int w[8];
                 dot.load(blk, w);
                 float wd = __half2float(*(const __half*) blk);
-                int k = tile * TILE + t;
+                int k = k0 + t;
 #pragma unroll
                 for (int j = 0; j < NB; j++) {
                     if (b0 + j < batch) {
@@ -121,22 +100,20 @@ __device__ __forceinline__ void quantized_rows(const uint8_t* W, const int8_t* x
                     }
                 }
             }
-            if (tile == tiles - 1) {
-#pragma unroll
-                for (int j = 0; j < NB; j++) {
-                    float v = warp_sum(acc[j]);
-                    if (t % WARP == 0) part[t / WARP][j] = v;
-                }
-                __syncthreads();
-                if (t < NB && b0 + t < batch) {
-                    float v = 0.f;
-#pragma unroll
-                    for (int q = 0; q < MATMUL_THREADS / WARP; q++) v += part[q][t];
-                    store_row(out, (long long) (b0 + t) * rows + row, v, accumulate);
-                }
-                __syncthreads();  // part is rewritten by the next pass
-            }
         }
+#pragma unroll
+        for (int j = 0; j < NB; j++) {
+            float v = warp_sum(acc[j]);
+            if (t % WARP == 0) part[t / WARP][j] = v;
+        }
+        __syncthreads();
+        if (t < NB && b0 + t < batch) {
+            float v = 0.f;
+#pragma unroll
+            for (int i = 0; i < MATMUL_THREADS / WARP; i++) v += part[i][t];
+            store_row(out, (long long) (b0 + t) * rows + r, v, accumulate);
+        }
+        __syncthreads();  // part is rewritten by the next pass
     }
 }
 
@@ -236,10 +213,10 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, float
 }
 
 // Entry points: matmul_<type>_b<NB>, MATMUL_THREADS threads per block; a quantized product
-// takes at most one block per row, an F16 one a block per MATMUL_THREADS / 32 rows. The host picks the
+// takes one block per row, an F16 one a block per MATMUL_THREADS / 32 rows. The host picks the
 // smallest NB that covers the batch, up to 8.
 #define QUANTIZED_MATMUL(TYPE, NB)                                                                              \
-    extern "C" __global__ void __launch_bounds__(MATMUL_THREADS, 12) matmul_##TYPE##_b##NB(const block_##TYPE* W, const int8_t* xq, const float* xd, \
+    extern "C" __global__ void matmul_##TYPE##_b##NB(const block_##TYPE* W, const int8_t* xq, const float* xd, \
                                                      float* out, int rows, int cols, int batch, int accumulate) { \
         quantized_rows<NB>((const uint8_t*) W, xq, xd, out, rows, cols, batch, accumulate, dot_##TYPE{});                        \
     }

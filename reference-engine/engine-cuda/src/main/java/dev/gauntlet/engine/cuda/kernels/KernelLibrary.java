@@ -1,18 +1,13 @@
 package dev.gauntlet.engine.cuda.kernels;
 
-import static jcuda.driver.JCudaDriver.cuCtxGetDevice;
-import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
-import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 
 import dev.gauntlet.engine.cuda.driver.Cuda;
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import java.util.HashMap;
 import java.util.Map;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
@@ -25,8 +20,6 @@ import jcuda.driver.CUresult;
 public final class KernelLibrary {
     private final Map<String, Kernel> kernels = new HashMap<>();
     private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, Integer> residentBlocks = new HashMap<>();
-    private final int multiprocessors;
 
     /** Loads every module into {@code device}'s context. */
     public KernelLibrary(CudaDevice device) {
@@ -36,25 +29,6 @@ public final class KernelLibrary {
             Cuda.check(cuModuleLoadData(module, Ptx.load(m)), "cuModuleLoadData of " + m + ".ptx");
             modules.put(m, module);
         }
-        CUdevice current = new CUdevice();
-        Cuda.check(cuCtxGetDevice(current), "cuCtxGetDevice");
-        int[] count = new int[1];
-        Cuda.check(cuDeviceGetAttribute(count, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, current),
-                "multiprocessor count");
-        multiprocessors = count[0];
-    }
-
-    /**
-     * How many {@code threads}-thread blocks of {@code kernel} (no dynamic shared memory) the
-     * whole device runs at once: the grid of a kernel that walks its work in a loop.
-     */
-    public int residentBlocks(Kernel kernel, int threads) {
-        return residentBlocks.computeIfAbsent(kernel.name() + "/" + threads, k -> {
-            int[] perSm = new int[1];
-            Cuda.check(cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, kernel.function(), threads, 0),
-                    "occupancy of " + kernel.name());
-            return Math.max(1, perSm[0]) * multiprocessors;
-        });
     }
 
     /** The kernel named {@code name} (its {@code extern "C"} name), from whichever module has it. */

@@ -13,8 +13,7 @@ import jcuda.driver.CUstream;
 public final class LlamaKernels {
     /**
      * Threads per block of the matrix products (matmul.cu's MATMUL_THREADS): a quantized product
-     * spreads each row over one block and launches as many blocks as the device holds at once,
-     * each walking rows; an F16 product runs a warp per row, so 4 rows per block.
+     * spreads each row over one block, an F16 product runs a warp per row, so 4 rows per block.
      */
     private static final int MATMUL_THREADS = 128;
     private static final int F16_ROWS_PER_MATMUL_BLOCK = MATMUL_THREADS / 32;
@@ -78,10 +77,9 @@ public final class LlamaKernels {
             throw new IllegalArgumentException(w.type() + " weights read " + w.inputFormat() + " inputs, got " + in.format());
         }
         int group = Integer.highestOneBit(Math.min(batch, MAX_GROUP) * 2 - 1); // the smallest power of two covering it
-        Kernel kernel = library.kernel("matmul_" + typeName(w.type()) + "_b" + group);
-        int grid = w.type() == GgmlType.F16 ? gridFor(w.rows(), F16_ROWS_PER_MATMUL_BLOCK)
-                : Math.min(w.rows(), library.residentBlocks(kernel, MATMUL_THREADS));
-        kernel.launch(stream, grid, 1, MATMUL_THREADS, 0,
+        int rowsPerBlock = w.type() == GgmlType.F16 ? F16_ROWS_PER_MATMUL_BLOCK : 1;
+        library.kernel("matmul_" + typeName(w.type()) + "_b" + group)
+                .launch(stream, gridFor(w.rows(), rowsPerBlock), 1, MATMUL_THREADS, 0,
                         w.data(), in.values(), in.scales(), out, w.rows(), w.cols(), batch, accumulate ? 1 : 0);
     }
 
