@@ -1,32 +1,23 @@
 // Matrix products out[b][r] (+)= sum_c W[r][c] * x[b][c] for weights in ggml's layouts.
 //
-// Quantized weights: one thread block per weight row, its threads splitting the row's 32-element
-// blocks, so that even a product of few, long rows (4096 rows of 14336 columns: the 8b shape's
-// FFN down projection) puts enough thread blocks on every SM to keep memory busy; one warp per
-// row left those grids at 0.65 waves. The row is staged in shared memory a tile at a time with
-// 16-byte loads of whole aligned words (ggml blocks are only 2-byte aligned and 34 or 18 bytes
-// long, so direct per-block loads from global memory scatter each warp's requests over many
-// sectors); each thread then takes one block of the tile. Each block is dotted with NB inputs at
-// a time; larger batches take further passes, which re-stage a long row from cache and reuse a
-// row of one tile as it is. Inputs are pre-rounded (activations.cu) so that a quantized block's
-// dot product is an exact integer sum, as on the CPU.
-//
-// F16 weights: one warp per row (already at 71% of the copy bandwidth at batch 1).
+// One warp per weight row. The lanes walk the row's 32-element blocks (lane, lane+32, ...),
+// so a warp reads a contiguous stretch of the row and the row streams from memory once per
+// call; each block is dotted with NB inputs at a time, and larger batches take further passes
+// over the row, which then come from cache. Inputs are pre-rounded (activations.cu) so that a
+// quantized block's dot product is an exact integer sum, as on the CPU.
 #include "common.cuh"
 
-// Threads per block of every matrix product; LlamaKernels.MATMUL_THREADS launches this many.
-#define MATMUL_THREADS 128
-
-// N consecutive 4-byte words from a 2-byte aligned shared-memory address: N + 1 aligned 4-byte
-// loads around them, funnel-shifted into place, rather than 2N two-byte loads. May read the
-// word after the last one; its bytes are shifted out when the start is 4-byte aligned.
+// N consecutive 4-byte words from a 2-byte aligned address (ggml blocks are only 2-byte
+// aligned): N + 1 aligned 4-byte loads around them, funnel-shifted into place, rather than 2N
+// two-byte loads. May read up to 4 bytes past the last word: matrices are allocated with
+// DeviceMatrix.PADDING bytes to spare.
 template <int N>
-__device__ __forceinline__ void load_words_b2(const uint8_t* p, int* out) {
+__device__ __forceinline__ void load_words_b2(const void* p, int* out) {
     const uint32_t* base = (const uint32_t*) ((uintptr_t) p & ~(uintptr_t) 3);
     int shift = ((int) (uintptr_t) p & 3) * 8;  // 0 or 16
     uint32_t w[N + 1];
 #pragma unroll
-    for (int i = 0; i <= N; i++) w[i] = base[i];
+    for (int i = 0; i <= N; i++) w[i] = __ldg(base + i);  // weights are read-only: the non-coherent path
 #pragma unroll
     for (int i = 0; i < N; i++) out[i] = (int) __funnelshift_r(w[i], w[i + 1], shift);
 }
@@ -35,92 +26,46 @@ __device__ __forceinline__ void store_row(float* out, long long at, float v, int
     out[at] = accumulate ? out[at] + v : v;
 }
 
-// Copies the 16-byte words holding bytes [src, src + bytes) into stage, all loads issued before
-// any store so that each thread has several in flight. Reads up to 15 bytes either side of the
-// range: matrices are separate allocations (256-byte aligned) with DeviceMatrix.PADDING bytes to
-// spare.
-template <int WORDS>
-__device__ __forceinline__ void stage_words(const uint8_t* src, int bytes, uint4* stage) {
-    constexpr int PER_THREAD = (WORDS + MATMUL_THREADS - 1) / MATMUL_THREADS;
-    const uint4* base = (const uint4*) ((uintptr_t) src & ~(uintptr_t) 15);
-    int words = ((int) ((uintptr_t) src & 15) + bytes + 15) / 16;
-    uint4 v[PER_THREAD];
-#pragma unroll
-    for (int j = 0; j < PER_THREAD; j++) {
-        int i = threadIdx.x + j * MATMUL_THREADS;
-        if (i < words) v[j] = __ldg(base + i);  // weights are read-only: the non-coherent path
-    }
-#pragma unroll
-    for (int j = 0; j < PER_THREAD; j++) {
-        int i = threadIdx.x + j * MATMUL_THREADS;
-        if (i < words) stage[i] = v[j];
-    }
-}
-
-// out[b][r] for this thread block's row r = blockIdx.x: per thread, the sum over its blocks of
-// (integer dot) * (weight scale * input scale), then summed over the thread block. The block's
+// Per lane: sum over NB inputs of (integer dot) * (weight scale * input scale). The block's
 // integer dot is a functor so Q8_0 and Q4_0 share the walk.
-template <int NB, class Dot>
-__device__ __forceinline__ void quantized_rows(const uint8_t* W, const int8_t* xq, const float* xd, float* out,
+template <int NB, class Block, class Dot>
+__device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq, const float* xd, float* out,
                                                int rows, int cols, int batch, int accumulate, Dot dot) {
-    constexpr int TILE = MATMUL_THREADS;  // ggml blocks per staged tile: one per thread
-    // The tile's words, one more where its start is not 16-byte aligned, and one for the read
-    // past the last block (load_words_b2).
-    constexpr int TILE_WORDS = (TILE * Dot::BYTES + 15) / 16 + 1;
-    __shared__ uint4 stage[TILE_WORDS + 1];
-    __shared__ float part[MATMUL_THREADS / WARP][NB];
-    int r = blockIdx.x;
-    int t = threadIdx.x;
+    int r = blockIdx.x * (blockDim.x / WARP) + threadIdx.x / WARP;
+    if (r >= rows) return;
+    int lane = threadIdx.x % WARP;
     int nb = cols / QK;
-    const uint8_t* row = W + (long long) r * nb * Dot::BYTES;
+    const Block* row = W + (long long) r * nb;
     for (int b0 = 0; b0 < batch; b0 += NB) {
         float acc[NB];
 #pragma unroll
         for (int j = 0; j < NB; j++) acc[j] = 0.f;
-        for (int k0 = 0; k0 < nb; k0 += TILE) {
-            int n = min(TILE, nb - k0);
-            const uint8_t* src = row + (long long) k0 * Dot::BYTES;
-            if (nb > TILE || b0 == 0) {
-                __syncthreads();  // every thread is done with the previous tile
-                stage_words<TILE_WORDS>(src, n * Dot::BYTES, stage);
-                __syncthreads();
-            }
-            if (t < n) {
-                const uint8_t* blk = (const uint8_t*) stage + ((uintptr_t) src & 15) + t * Dot::BYTES;
-                int w[8];
-                dot.load(blk, w);
-                float wd = __half2float(*(const __half*) blk);
-                int k = k0 + t;
+#pragma unroll 2
+        for (int k = lane; k < nb; k += WARP) {
+            const Block* blk = row + k;
+            int w[8];
+            dot.load(blk, w);
+            float wd = __half2float(blk->d);
 #pragma unroll
-                for (int j = 0; j < NB; j++) {
-                    if (b0 + j < batch) {
-                        long long xb = (long long) (b0 + j) * nb + k;
-                        const int4* xv = (const int4*) (xq + xb * QK);
-                        acc[j] += (float) dot.dot(w, xv[0], xv[1]) * (wd * xd[xb]);
-                    }
+            for (int j = 0; j < NB; j++) {
+                if (b0 + j < batch) {
+                    long long xb = (long long) (b0 + j) * nb + k;
+                    const int4* xv = (const int4*) (xq + xb * QK);
+                    acc[j] += (float) dot.dot(w, xv[0], xv[1]) * (wd * xd[xb]);
                 }
             }
         }
 #pragma unroll
         for (int j = 0; j < NB; j++) {
             float v = warp_sum(acc[j]);
-            if (t % WARP == 0) part[t / WARP][j] = v;
+            if (lane == 0 && b0 + j < batch) store_row(out, (long long) (b0 + j) * rows + r, v, accumulate);
         }
-        __syncthreads();
-        if (t < NB && b0 + t < batch) {
-            float v = 0.f;
-#pragma unroll
-            for (int i = 0; i < MATMUL_THREADS / WARP; i++) v += part[i][t];
-            store_row(out, (long long) (b0 + t) * rows + r, v, accumulate);
-        }
-        __syncthreads();  // part is rewritten by the next pass
     }
 }
 
 struct dot_q8_0 {
-    static constexpr int BYTES = sizeof(block_q8_0);
-    __device__ __forceinline__ void load(const uint8_t* b, int* w) const {
-        load_words_b2<8>(b + offsetof(block_q8_0, qs), w);
+    __device__ __forceinline__ void load(const block_q8_0* b, int* w) const {
+        load_words_b2<8>(b->qs, w);
     }
     __device__ __forceinline__ int dot(const int* w, int4 a, int4 c) const {
         int s = __dp4a(w[0], a.x, 0);
@@ -137,10 +82,9 @@ struct dot_q8_0 {
 // w[0..3]: low nibbles (elements 0..15), w[4..7]: high nibbles (16..31), both still + 8;
 // the offset comes off once per block as 8 * (sum of the block's inputs).
 struct dot_q4_0 {
-    static constexpr int BYTES = sizeof(block_q4_0);
-    __device__ __forceinline__ void load(const uint8_t* b, int* w) const {
+    __device__ __forceinline__ void load(const block_q4_0* b, int* w) const {
         int packed[4];
-        load_words_b2<4>(b + offsetof(block_q4_0, qs), packed);
+        load_words_b2<4>(b->qs, packed);
 #pragma unroll
         for (int i = 0; i < 4; i++) {
             w[i] = packed[i] & 0x0F0F0F0F;
@@ -212,13 +156,12 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, float
     }
 }
 
-// Entry points: matmul_<type>_b<NB>, MATMUL_THREADS threads per block; a quantized product
-// takes one block per row, an F16 one a block per MATMUL_THREADS / 32 rows. The host picks the
-// smallest NB that covers the batch, up to 8.
+// Entry points: matmul_<type>_b<NB>. The host picks the smallest NB that covers the batch,
+// up to 8.
 #define QUANTIZED_MATMUL(TYPE, NB)                                                                              \
     extern "C" __global__ void matmul_##TYPE##_b##NB(const block_##TYPE* W, const int8_t* xq, const float* xd, \
                                                      float* out, int rows, int cols, int batch, int accumulate) { \
-        quantized_rows<NB>((const uint8_t*) W, xq, xd, out, rows, cols, batch, accumulate, dot_##TYPE{});                        \
+        quantized_rows<NB>(W, xq, xd, out, rows, cols, batch, accumulate, dot_##TYPE{});                        \
     }
 #define F16_MATMUL(NB)                                                                                         \
     extern "C" __global__ void matmul_f16_b##NB(const __half* W, const __half* x, const float* unused,         \

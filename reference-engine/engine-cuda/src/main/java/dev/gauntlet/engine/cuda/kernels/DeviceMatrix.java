@@ -9,9 +9,8 @@ import jcuda.driver.CUdeviceptr;
  */
 public record DeviceMatrix(CUdeviceptr data, GgmlType type, int rows, int cols) {
     /**
-     * Bytes to allocate after a matrix: the quantized kernels load the whole 16-byte aligned
-     * words around ggml's 2-byte aligned blocks, so they may read up to 15 bytes past the last
-     * one (and as many before the first: the matrix must start a 16-byte aligned allocation).
+     * Bytes to allocate after a matrix: the quantized kernels load whole aligned words around
+     * ggml's 2-byte aligned blocks and may read up to 4 bytes past the last one.
      */
     public static final int PADDING = 16;
 

@@ -11,12 +11,9 @@ import jcuda.driver.CUstream;
  * on one stream, in order. Shapes are checked by the caller, which owns the buffers.
  */
 public final class LlamaKernels {
-    /**
-     * Threads per block of the matrix products (matmul.cu's MATMUL_THREADS): a quantized product
-     * spreads each row over one block, an F16 product runs a warp per row, so 4 rows per block.
-     */
+    /** Threads per block of the matrix products: one warp per row, so 4 rows per block. */
     private static final int MATMUL_THREADS = 128;
-    private static final int F16_ROWS_PER_MATMUL_BLOCK = MATMUL_THREADS / 32;
+    private static final int ROWS_PER_MATMUL_BLOCK = MATMUL_THREADS / 32;
     /** Threads per block of the per-32-block kernels and the embedding. */
     private static final int ROW_THREADS = 256;
     /**
@@ -77,9 +74,8 @@ public final class LlamaKernels {
             throw new IllegalArgumentException(w.type() + " weights read " + w.inputFormat() + " inputs, got " + in.format());
         }
         int group = Integer.highestOneBit(Math.min(batch, MAX_GROUP) * 2 - 1); // the smallest power of two covering it
-        int rowsPerBlock = w.type() == GgmlType.F16 ? F16_ROWS_PER_MATMUL_BLOCK : 1;
         library.kernel("matmul_" + typeName(w.type()) + "_b" + group)
-                .launch(stream, gridFor(w.rows(), rowsPerBlock), 1, MATMUL_THREADS, 0,
+                .launch(stream, gridFor(w.rows(), ROWS_PER_MATMUL_BLOCK), 1, MATMUL_THREADS, 0,
                         w.data(), in.values(), in.scales(), out, w.rows(), w.cols(), batch, accumulate ? 1 : 0);
     }
 
