@@ -75,3 +75,12 @@ struct ActF16 {
         h[i] = __float2half_rn(v);
     }
 };
+
+// Plain floats: attention's output when a head is not whole 32-element blocks, so that no warp
+// holds a whole Q8_0 block; convert rounds the rows afterwards.
+struct ActF32 {
+    float* x;
+    __device__ __forceinline__ void store(float v, long long i) const {
+        x[i] = v;
+    }
+};

@@ -87,25 +87,47 @@ public final class LlamaKernels {
     }
 
     /**
-     * Causal attention of {@code n} tokens over their sequences' cached positions; {@code maxLen}
-     * is the longest attended length in the step (sizes the shared memory).
+     * Causal attention of {@code n} tokens over their sequences' cached positions, rounded into
+     * {@code out}'s format (the output projection's input); the head size must be a multiple of
+     * 32. {@code maxLen} is the longest attended length in the step (sizes the shared memory).
      */
+    public void attention(CUdeviceptr qkv, CUdeviceptr keys, CUdeviceptr values, Activations out, CUdeviceptr positions,
+                          CUdeviceptr tableStarts, CUdeviceptr blocks, int blockSize, int n, int maxLen,
+                          AttentionShape shape) {
+        if (shape.headDim() % 32 != 0) {
+            throw new IllegalArgumentException("heads of " + shape.headDim() + " do not split into Q8_0 blocks");
+        }
+        attention("attention_" + out.format().suffix(), qkv, keys, values, out.values(), out.scales(), positions,
+                tableStarts, blocks, blockSize, n, maxLen, shape);
+    }
+
+    /** Causal attention as above, into {@code n} rows of floats, for any head size. */
     public void attention(CUdeviceptr qkv, CUdeviceptr keys, CUdeviceptr values, CUdeviceptr out, CUdeviceptr positions,
                           CUdeviceptr tableStarts, CUdeviceptr blocks, int blockSize, int n, int maxLen,
                           AttentionShape shape) {
-        library.kernel("attention").launch(stream, shape.heads(), n, ATTENTION_THREADS, attentionSharedBytes(shape.headDim(), maxLen),
-                qkv, keys, values, out, positions, tableStarts, blocks, blockSize, shape.heads(), shape.kvHeads(),
-                shape.headDim(), maxLen, (float) (1.0 / Math.sqrt(shape.headDim())));
+        attention("attention_f32", qkv, keys, values, out, null, positions, tableStarts, blocks, blockSize, n, maxLen,
+                shape);
     }
 
-    /** Dynamic shared memory of one attention block: q, the scores and the partial outputs. */
+    private void attention(String kernel, CUdeviceptr qkv, CUdeviceptr keys, CUdeviceptr values, CUdeviceptr out,
+                           CUdeviceptr scales, CUdeviceptr positions, CUdeviceptr tableStarts, CUdeviceptr blocks,
+                           int blockSize, int n, int maxLen, AttentionShape shape) {
+        library.kernel(kernel).launch(stream, shape.heads(), n, ATTENTION_THREADS,
+                attentionSharedBytes(shape.headDim(), maxLen), qkv, keys, values, out, scales, positions, tableStarts,
+                blocks, blockSize, shape.heads(), shape.kvHeads(), shape.headDim(), maxLen,
+                (float) (1.0 / Math.sqrt(shape.headDim())));
+    }
+
+    /** Dynamic shared memory of one attention block: q, the scores and each warp's partial output. */
     public static int attentionSharedBytes(int headDim, int maxLen) {
-        return (headDim + maxLen + ATTENTION_THREADS) * Float.BYTES;
+        return (headDim + maxLen + ATTENTION_THREADS / 32 * headDim) * Float.BYTES;
     }
 
-    /** Lets attention attend up to {@code contextLength} positions. */
+    /** Lets attention attend up to {@code contextLength} positions, in every output format. */
     public void prepareAttention(int headDim, int contextLength) {
-        library.allowSharedMemory(library.kernel("attention"), attentionSharedBytes(headDim, contextLength));
+        for (String kernel : new String[] {"attention_q8_0", "attention_f16", "attention_f32"}) {
+            library.allowSharedMemory(library.kernel(kernel), attentionSharedBytes(headDim, contextLength));
+        }
     }
 
     /** out[r] = index of the largest of {@code vocab} logits of row r (the first, on ties). */

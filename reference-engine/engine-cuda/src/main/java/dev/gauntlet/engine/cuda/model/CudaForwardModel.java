@@ -193,9 +193,14 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
             kernels.rmsNorm(x, layer.attnNorm(), null, n, dim, eps, input(layer.qkv()));
             kernels.matmul(layer.qkv(), input(layer.qkv()), buffers.qkv(), n, false);
             kernels.ropeAndStore(buffers.qkv(), positions, slots, invFreq.pointer(), kv.keys(l), kv.values(l), n, shape);
-            kernels.attention(buffers.qkv(), kv.keys(l), kv.values(l), buffers.attention(), positions, tableStarts,
-                    blocks, blockSize, n, maxLen, shape);
-            kernels.convert(buffers.attention(), (long) n * dim, input(layer.wo()));
+            if (config.headDim() % 32 == 0) {  // a head is whole Q8_0 blocks: attention rounds its own output
+                kernels.attention(buffers.qkv(), kv.keys(l), kv.values(l), input(layer.wo()), positions, tableStarts,
+                        blocks, blockSize, n, maxLen, shape);
+            } else {
+                kernels.attention(buffers.qkv(), kv.keys(l), kv.values(l), buffers.attention(), positions, tableStarts,
+                        blocks, blockSize, n, maxLen, shape);
+                kernels.convert(buffers.attention(), (long) n * dim, input(layer.wo()));
+            }
             kernels.matmul(layer.wo(), input(layer.wo()), x, n, true);
 
             kernels.rmsNorm(x, layer.ffnNorm(), null, n, dim, eps, input(layer.gateUp()));
