@@ -2,29 +2,47 @@
 // writing either format of common.cuh. One warp handles each aligned 32-element block.
 #include "common.cuh"
 
+// Elements of a row per RMSNorm thread, at most: dim <= MAX_NORM_ITEMS * blockDim.x. Launched
+// with NORM_THREADS (LlamaKernels), which the launch bounds cap so that the registers fit.
+#define MAX_NORM_ITEMS 8
+#define NORM_THREADS 1024
+
 // out[r] = x[rows ? rows[r] : r] / sqrt(mean(x^2) + eps) * w, one thread block per row; the
 // arithmetic after the sum follows the CPU model's order (scale in double, then x*scale*w).
+// Thread t holds elements t, t + blockDim.x, ... of x and w in registers from the one pass that
+// sums the squares: element t + k*blockDim.x is lane t%32 of the aligned block t/32 +
+// k*blockDim.x/32, so each warp then stores whole blocks without reading the row again.
 template <class Out>
 __device__ void rmsnorm(const float* x, const float* w, const int* rows, Out out, int dim, float eps) {
     int r = blockIdx.x;
     const float* xr = x + (long long) (rows ? rows[r] : r) * dim;
+    float xs[MAX_NORM_ITEMS];
+    float ws[MAX_NORM_ITEMS];
     float ss = 0.f;
-    for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
+#pragma unroll
+    for (int k = 0; k < MAX_NORM_ITEMS; k++) {
+        int i = threadIdx.x + k * blockDim.x;
+        if (i < dim) {
+            xs[k] = xr[i];
+            ws[k] = w[i];
+            ss += xs[k] * xs[k];
+        }
+    }
     ss = block_sum(ss);
     float scale = (float) (1.0 / sqrt((double) ss / dim + (double) eps));
-    int lane = threadIdx.x & 31;
-    for (int b = threadIdx.x >> 5; b < dim / QK; b += blockDim.x >> 5) {
-        int i = b * QK + lane;
-        out.store(__fmul_rn(__fmul_rn(xr[i], scale), w[i]), (long long) r * dim + i);
+#pragma unroll
+    for (int k = 0; k < MAX_NORM_ITEMS; k++) {
+        int i = threadIdx.x + k * blockDim.x;
+        if (i < dim) out.store(__fmul_rn(__fmul_rn(xs[k], scale), ws[k]), (long long) r * dim + i);  // whole warps
     }
 }
 
-extern "C" __global__ void rmsnorm_q8_0(const float* x, const float* w, const int* rows, int8_t* q, float* d,
+extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_q8_0(const float* x, const float* w, const int* rows, int8_t* q, float* d,
                                         int dim, float eps) {
     rmsnorm(x, w, rows, ActQ8_0{q, d}, dim, eps);
 }
 
-extern "C" __global__ void rmsnorm_f16(const float* x, const float* w, const int* rows, __half* h, float* unused,
+extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_f16(const float* x, const float* w, const int* rows, __half* h, float* unused,
                                        int dim, float eps) {
     rmsnorm(x, w, rows, ActF16{h}, dim, eps);
 }

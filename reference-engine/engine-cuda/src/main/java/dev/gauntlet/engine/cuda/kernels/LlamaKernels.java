@@ -18,9 +18,11 @@ public final class LlamaKernels {
     private static final int ROW_THREADS = 256;
     /**
      * Threads per RMSNorm block (one block per row): a decode step normalizes a single row, so
-     * the whole row's work must spread over many threads.
+     * the whole row's work must spread over many threads. Equals activations.cu's NORM_THREADS.
      */
     private static final int NORM_THREADS = 1024;
+    /** Row elements each RMSNorm thread holds, at most (activations.cu's MAX_NORM_ITEMS). */
+    private static final int MAX_NORM_ITEMS = 8;
     private static final int ROPE_THREADS = 256;
     /** Threads per attention block; a head may have at most this many dimensions. */
     public static final int ATTENTION_THREADS = 256;
@@ -48,6 +50,10 @@ public final class LlamaKernels {
      * rounded into {@code out}'s format.
      */
     public void rmsNorm(CUdeviceptr x, CUdeviceptr weight, CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
+        if (dim > MAX_NORM_ITEMS * NORM_THREADS) {
+            throw new IllegalArgumentException("RMSNorm holds rows of at most " + MAX_NORM_ITEMS * NORM_THREADS
+                    + " values, not " + dim);
+        }
         library.kernel("rmsnorm_" + out.format().suffix())
                 .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
     }
