@@ -32,24 +32,27 @@ EMBED(f16)
 EMBED(q8_0)
 EMBED(q4_0)
 
-// out[r] = the first index of the largest logit of row r, as the CPU sampler's argmax; one
-// thread block per row.
-extern "C" __global__ void argmax(const float* logits, int* out, int vocab) {
+// The id of the first logit of row, in the CPU's TopTokens order (larger value, then lower id),
+// that ranks after (afterValue, afterIndex); -1 for afterIndex ranks every id. NaN never ranks;
+// INT_MAX when nothing does. Called by every thread of the block; all of them get the result.
+__device__ int block_best_after(const float* row, int vocab, float afterValue, int afterIndex) {
     __shared__ float bestValue[32];
     __shared__ int bestIndex[32];
-    const float* row = logits + (long long) blockIdx.x * vocab;
+    __shared__ int result;
     float best = -INFINITY;
-    int index = INT_MAX;
+    int index = INT_MAX;  // none yet: -inf logits still rank, as on the CPU
     for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
-        if (row[i] > best) {
-            best = row[i];
+        float v = row[i];
+        bool after = !isnan(v) && (afterIndex < 0 || v < afterValue || (v == afterValue && i > afterIndex));
+        if (after && (index == INT_MAX || v > best)) {  // i rises, so an equal value keeps the lower id
+            best = v;
             index = i;
         }
     }
     for (int o = WARP / 2; o > 0; o >>= 1) {
         float v = __shfl_xor_sync(0xffffffffu, best, o);
         int j = __shfl_xor_sync(0xffffffffu, index, o);
-        if (v > best || (v == best && j < index)) {
+        if (j != INT_MAX && (index == INT_MAX || v > best || (v == best && j < index))) {
             best = v;
             index = j;
         }
@@ -61,11 +64,72 @@ extern "C" __global__ void argmax(const float* logits, int* out, int vocab) {
     __syncthreads();
     if (threadIdx.x == 0) {
         for (int w = 1; w < (blockDim.x >> 5); w++) {
-            if (bestValue[w] > best || (bestValue[w] == best && bestIndex[w] < index)) {
+            int j = bestIndex[w];
+            if (j != INT_MAX && (index == INT_MAX || bestValue[w] > best || (bestValue[w] == best && j < index))) {
                 best = bestValue[w];
-                index = bestIndex[w];
+                index = j;
             }
         }
-        out[blockIdx.x] = index == INT_MAX ? 0 : index;  // no logit above -inf: the CPU picks 0 too
+        result = index;
+    }
+    __syncthreads();
+    int r = result;
+    __syncthreads();  // the next call may overwrite result
+    return r;
+}
+
+// out[r] = the first index of the largest logit of row r, as the CPU sampler's argmax; one
+// thread block per row.
+extern "C" __global__ void argmax(const float* logits, int* out, int vocab) {
+    int index = block_best_after(logits + (long long) blockIdx.x * vocab, vocab, 0, -1);
+    if (threadIdx.x == 0) {
+        out[blockIdx.x] = index == INT_MAX ? 0 : index;  // all NaN: the CPU picks 0 too
+    }
+}
+
+#define MAX_TOP_K 64
+
+// out[r] = the token TokenDraw.pick chooses from row r: its k[r] largest logits (k[r] ≤ MAX_TOP_K
+// and ≤ vocab), weighted exp((l - lmax) * invT[r]) in double, the first whose cumulative weight
+// exceeds uniform[r] × total. One thread block per row; k passes over the row, each finding the
+// best logit ranking after the previous pass's, which needs no scratch beyond the k kept.
+extern "C" __global__ void top_k_sample(const float* logits, const int* k, const double* invT,
+                                        const double* uniform, int* out, int vocab) {
+    __shared__ float topValue[MAX_TOP_K];
+    __shared__ int topIndex[MAX_TOP_K];
+    const float* row = logits + (long long) blockIdx.x * vocab;
+    int n = k[blockIdx.x];
+    float value = 0;
+    int index = -1;
+    for (int j = 0; j < n; j++) {
+        index = block_best_after(row, vocab, value, index);
+        if (index == INT_MAX) {  // fewer than k logits that are not NaN
+            n = j;
+            break;
+        }
+        value = row[index];
+        topValue[j] = value;
+        topIndex[j] = index;
+    }
+    if (threadIdx.x == 0 && n == 0) {
+        out[blockIdx.x] = 0;
+    } else if (threadIdx.x == 0) {
+        // Sequential double sums in the CPU's order, so that both compare u with the same bounds.
+        double max = topValue[0];
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            total += exp(((double) topValue[j] - max) * invT[blockIdx.x]);
+        }
+        double u = uniform[blockIdx.x] * total;
+        double acc = 0;
+        int chosen = topIndex[n - 1];  // rounding left u at the very top of the mass
+        for (int j = 0; j < n; j++) {
+            acc += exp(((double) topValue[j] - max) * invT[blockIdx.x]);
+            if (u < acc) {
+                chosen = topIndex[j];
+                break;
+            }
+        }
+        out[blockIdx.x] = chosen;
     }
 }

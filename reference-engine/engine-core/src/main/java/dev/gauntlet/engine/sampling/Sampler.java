@@ -51,9 +51,12 @@ public final class Sampler {
             return argmax(row, off, vocab);
         }
         double invT = 1 / params.temperature();
+        if (drawsTopK(vocab)) {
+            return nextDraw(vocab).pick(row, off, vocab);
+        }
         if (params.topK() > 0 && params.topK() < vocab) {
             int[] ids = TopTokens.largest(row, off, vocab, params.topK());
-            double[] w = weights(row, off, ids, ids.length, invT);
+            double[] w = TokenDraw.weights(row, off, ids, ids.length, invT);
             double total = sum(w, ids.length);
             return draw(ids, w, nucleusSize(w, ids.length, params.topP() * total));
         }
@@ -67,13 +70,36 @@ public final class Sampler {
         }
         for (int k = Math.min(NUCLEUS_START, vocab); ; k = Math.min(vocab, k * 4)) {
             int[] ids = TopTokens.largest(row, off, vocab, k);
-            double[] w = weights(row, off, ids, k, invT);
+            double[] w = TokenDraw.weights(row, off, ids, k, invT);
             int n = nucleusSize(w, k, params.topP() * z);
             // The nucleus is settled only if it ends before the last candidate, or we have them all.
             if (n < k || k == vocab) {
                 return draw(ids, w, n);
             }
         }
+    }
+
+    /**
+     * Whether this request's choices are {@link TokenDraw}s (greedy, or top-k without top-p) over
+     * a vocabulary of {@code vocab}, rather than needing the whole row (top-p, or no top-k).
+     */
+    public boolean drawsTopK(int vocab) {
+        return params.isGreedy() || (params.topK() > 0 && params.topK() < vocab && params.topP() >= 1);
+    }
+
+    /**
+     * The next choice as a {@link TokenDraw}, consuming the random draw that {@link #sample} would
+     * consume, so that either gives the same token on the same row. Suppressed tokens are the
+     * caller's to rule out: a draw never suppresses any.
+     *
+     * @throws IllegalStateException unless {@link #drawsTopK} holds
+     */
+    public TokenDraw nextDraw(int vocab) {
+        if (!drawsTopK(vocab)) {
+            throw new IllegalStateException("top_p or a top_k of 0 needs the whole logit row");
+        }
+        return params.isGreedy() ? TokenDraw.GREEDY
+                : new TokenDraw(params.topK(), params.temperature(), random.nextDouble());
     }
 
     /** The id of the largest logit; the lowest id among equals. */
@@ -85,16 +111,6 @@ public final class Sampler {
             }
         }
         return best;
-    }
-
-    /** Unnormalised probabilities exp((l - lmax) / T) of the first {@code n} ids (largest first). */
-    private static double[] weights(float[] row, int off, int[] ids, int n, double invT) {
-        double[] w = new double[n];
-        double max = row[off + ids[0]];
-        for (int i = 0; i < n; i++) {
-            w[i] = Math.exp((row[off + ids[i]] - max) * invT);
-        }
-        return w;
     }
 
     private static double sum(double[] w, int n) {
@@ -118,15 +134,7 @@ public final class Sampler {
     }
 
     private int draw(int[] ids, double[] w, int n) {
-        double u = random.nextDouble() * sum(w, n);
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-            acc += w[i];
-            if (u < acc) {
-                return ids[i];
-            }
-        }
-        return ids[n - 1]; // rounding left u at the very top of the mass
+        return TokenDraw.draw(ids, w, n, random.nextDouble());
     }
 
     private int drawFull(float[] row, int off, int vocab, double max, double invT, double z) {

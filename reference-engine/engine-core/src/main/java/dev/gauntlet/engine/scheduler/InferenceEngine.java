@@ -5,6 +5,7 @@ import dev.gauntlet.engine.model.ForwardModel;
 import dev.gauntlet.engine.model.SequenceChunk;
 import dev.gauntlet.engine.sampling.Logprobs;
 import dev.gauntlet.engine.sampling.SamplingParams;
+import dev.gauntlet.engine.sampling.TokenDraw;
 import dev.gauntlet.engine.sampling.TokenLogprobs;
 import dev.gauntlet.engine.tokenizer.Tokenizer;
 import java.time.Instant;
@@ -266,10 +267,22 @@ public final class InferenceEngine implements AutoCloseable {
             if (faults.takeStepFailure()) {
                 throw new IllegalStateException("injected step failure");
             }
-            float[][] logits = model.forward(batch, cache);
-            checkShape(logits, batch);
-            for (int i = 0; i < chunks.size(); i++) {
-                accept(chunks.get(i), batch.get(i), logits[i]);
+            List<TokenDraw> draws = draws(chunks, batch);
+            if (draws != null) {
+                int[] tokens = model.sample(batch, cache, draws);
+                if (tokens == null || tokens.length != batch.size()) {
+                    throw new IllegalStateException("the model returned " + (tokens == null ? "null" : tokens.length
+                            + " tokens") + " for " + batch.size() + " chunks");
+                }
+                for (int i = 0; i < chunks.size(); i++) {
+                    accept(chunks.get(i), batch.get(i), null, tokens[i]);
+                }
+            } else {
+                float[][] logits = model.forward(batch, cache);
+                checkShape(logits, batch);
+                for (int i = 0; i < chunks.size(); i++) {
+                    accept(chunks.get(i), batch.get(i), logits[i], -1);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -301,8 +314,33 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
-    /** Takes a chunk's logits: prompt logprobs, then (if the sequence is fully computed) a new token. */
-    private void accept(Scheduler.Chunk c, SequenceChunk chunk, float[] logits) {
+    /**
+     * The step's token choices when no sequence needs more than its next token from the logits (no
+     * logprobs, no suppressed tokens, a top-k or greedy rule), so the model may keep the logits
+     * where it computed them; otherwise null. Null entries are chunks that produce no token. Only
+     * once every sequence qualifies are the random draws taken, so a fallback step draws as before.
+     */
+    private List<TokenDraw> draws(List<Scheduler.Chunk> chunks, List<SequenceChunk> batch) {
+        for (int i = 0; i < chunks.size(); i++) {
+            Sequence s = chunks.get(i).seq();
+            SamplingParams p = s.request.params();
+            if (batch.get(i).logitsForAll() || p.logprobs() != null || s.generated() < p.minTokens()
+                    || !s.sampler.drawsTopK(vocab)) {
+                return null;
+            }
+        }
+        List<TokenDraw> draws = new ArrayList<>(chunks.size());
+        for (Scheduler.Chunk c : chunks) {
+            draws.add(c.end() == c.seq().size() ? c.seq().sampler.nextDraw(vocab) : null);
+        }
+        return draws;
+    }
+
+    /**
+     * Takes a chunk's output: prompt logprobs, then (if the sequence is fully computed) a new
+     * token, sampled from {@code logits} or, when they are null, the one the model already chose.
+     */
+    private void accept(Scheduler.Chunk c, SequenceChunk chunk, float[] logits, int chosen) {
         Sequence s = c.seq();
         try {
             if (chunk.logitsForAll()) {
@@ -320,7 +358,11 @@ public final class InferenceEngine implements AutoCloseable {
             }
             s.computed = c.end();
             if (s.computed == s.size()) {
-                sampleNext(s, logits, (chunk.logitRows() - 1) * vocab);
+                if (logits == null) {
+                    append(s, chosen, null);
+                } else {
+                    sampleNext(s, logits, (chunk.logitRows() - 1) * vocab);
+                }
             }
         } catch (RuntimeException e) {
             if (!s.handle.isDone()) {
@@ -333,7 +375,12 @@ public final class InferenceEngine implements AutoCloseable {
         SamplingParams p = s.request.params();
         int[] suppressed = s.generated() < p.minTokens() ? s.suppressedBeforeMin : new int[0];
         int token = s.sampler.sample(logits, offset, vocab, suppressed);
-        TokenLogprobs lp = p.logprobs() == null ? null : Logprobs.of(logits, offset, vocab, token, p.logprobs());
+        append(s, token, p.logprobs() == null ? null : Logprobs.of(logits, offset, vocab, token, p.logprobs()));
+    }
+
+    /** Adds a generated token: delivers it and ends the sequence if it stops here. */
+    private void append(Sequence s, int token, TokenLogprobs lp) {
+        SamplingParams p = s.request.params();
         s.append(token);
         if (s.firstTokenNanos < 0) {
             s.firstTokenNanos = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.gauntlet.engine.kv.PagedKvCache;
 import dev.gauntlet.engine.model.ForwardModel;
 import dev.gauntlet.engine.model.LlamaConfig;
 import dev.gauntlet.engine.model.SequenceChunk;
+import dev.gauntlet.engine.sampling.TokenDraw;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +22,8 @@ public final class HashingFakeModel implements ForwardModel {
     /** Longest chunk and number of forward calls, for tests on chunking. */
     public final AtomicInteger longestChunk = new AtomicInteger();
     public final AtomicInteger forwardCalls = new AtomicInteger();
+    /** Steps run through {@link #sample} (token ids only), for tests on the engine's choice of path. */
+    public final AtomicInteger sampleCalls = new AtomicInteger();
 
     public HashingFakeModel(int contextLength) {
         config = new LlamaConfig(8, 8, 1, 1, 1, FakeTokenizer.VOCAB, contextLength, 1e-5f, 10000f, 8, 1f);
@@ -44,6 +47,12 @@ public final class HashingFakeModel implements ForwardModel {
     @Override
     public PagedKvCache newKvCache(long budgetBytes, int blockSize) {
         return PagedKvCache.forBudget(budgetBytes, config.layers(), config.kvDim(), blockSize);
+    }
+
+    @Override
+    public int[] sample(List<SequenceChunk> chunks, PagedKvCache cache, List<TokenDraw> draws) {
+        sampleCalls.incrementAndGet();
+        return ForwardModel.super.sample(chunks, cache, draws);
     }
 
     @Override

@@ -67,6 +67,35 @@ class InferenceEngineTest {
     }
 
     @Test
+    void stepsWithoutLogprobsTakeTokenIdsOnlyAndGiveTheSameTokens() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            SplittableRandom r = new SplittableRandom(5);
+            List<Job> idsOnly = new ArrayList<>();
+            List<Job> withLogits = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                SamplingParams.Builder b = i % 2 == 0 ? SamplingParams.builder()
+                        : SamplingParams.builder().temperature(0.8).topK(1 + i * 3).seed((long) i);
+                SamplingParams p = b.maxTokens(25).ignoreEos(true).build();
+                int[] prompt = prompt(r, 1 + r.nextInt(40));
+                idsOnly.add(new Job(prompt, p));
+                // Logprobs need the logits on the host: the engine samples from forward's rows as before.
+                withLogits.add(new Job(prompt, p.toBuilder().logprobs(0).build()));
+            }
+            model.sampleCalls.set(0);
+            var before = EngineHarness.runTogether(model, tokenizer, model.cache(256, 8), new EngineConfig(8, 32),
+                    withLogits);
+            assertEquals(0, model.sampleCalls.get());
+            var after = EngineHarness.runTogether(model, tokenizer, model.cache(256, 8), new EngineConfig(8, 32),
+                    idsOnly);
+            assertTrue(model.sampleCalls.get() > 0);
+            for (int i = 0; i < idsOnly.size(); i++) {
+                assertArrayEquals(before.completions().get(i).tokenIds(), after.completions().get(i).tokenIds(),
+                        "job " + i);
+            }
+        });
+    }
+
+    @Test
     void chunkedPrefillGivesTheSameOutputAndPromptLogprobsAsOneShot() {
         assertTimeoutPreemptively(LIMIT, () -> {
             int[] prompt = prompt(new SplittableRandom(3), 100);

@@ -27,6 +27,8 @@ public final class LlamaKernels {
     /** Threads per attention block; a head may have at most this many dimensions. */
     public static final int ATTENTION_THREADS = 256;
     private static final int ARGMAX_THREADS = 1024;
+    /** Most candidates {@link #topKSample} keeps (MAX_TOP_K in model.cu). */
+    public static final int MAX_TOP_K = 64;
     /** Inputs per pass over a weight row; larger batches take ceil(batch / 8) passes. */
     private static final int MAX_GROUP = 8;
 
@@ -139,6 +141,16 @@ public final class LlamaKernels {
     /** out[r] = index of the largest of {@code vocab} logits of row r (the first, on ties). */
     public void argmax(CUdeviceptr logits, CUdeviceptr out, int rows, int vocab) {
         library.kernel("argmax").launch(stream, rows, 1, ARGMAX_THREADS, 0, logits, out, vocab);
+    }
+
+    /**
+     * out[r] = the token {@link dev.gauntlet.engine.sampling.TokenDraw#pick} chooses from row r,
+     * given per row its candidate count k (1..{@value #MAX_TOP_K}, at most {@code vocab}), inverse
+     * temperature and uniform draw (ints and doubles as {@code k}, {@code invT}, {@code uniform}).
+     */
+    public void topKSample(CUdeviceptr logits, CUdeviceptr k, CUdeviceptr invT, CUdeviceptr uniform, CUdeviceptr out,
+                           int rows, int vocab) {
+        library.kernel("top_k_sample").launch(stream, rows, 1, ARGMAX_THREADS, 0, logits, k, invT, uniform, out, vocab);
     }
 
     private static String typeName(GgmlType type) {

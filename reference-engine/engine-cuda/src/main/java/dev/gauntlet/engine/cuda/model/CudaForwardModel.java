@@ -16,6 +16,10 @@ import dev.gauntlet.engine.model.LlamaConfig;
 import dev.gauntlet.engine.model.LlamaWeights;
 import dev.gauntlet.engine.model.SequenceChunk;
 import dev.gauntlet.engine.model.StepLayout;
+import dev.gauntlet.engine.sampling.TokenDraw;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 
@@ -29,7 +33,7 @@ import jcuda.driver.CUdeviceptr;
  *
  * <p>Weights are uploaded once; the KV cache ({@link #newKvCache}) lives in device memory; the
  * scheduler drives this model exactly as the CPU one. Only the step's metadata goes to the
- * device and only logits (or, through {@link #greedy}, token ids) come back. A decode step (one
+ * device and only logits (or, through {@link #greedy} and {@link #sample}, token ids) come back. A decode step (one
  * token per sequence) is captured as a CUDA graph per batch size on first use and replayed
  * after, so its ~10 kernels per layer cost one launch. Not thread-safe: one engine thread runs
  * the steps, as with the CPU model.
@@ -140,6 +144,47 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         kernels.argmax(buffers.logits().pointer(), buffers.tokensOut().pointer(), step.logitRows(), config.vocab());
         int[] ids = new int[step.logitRows()];
         buffers.tokensOut().copyTo(ids);
+        return ids;
+    }
+
+    /**
+     * Runs the step and picks each chunk's token on the device: only the draws' parameters go to
+     * the device and only the token ids come back. Steps whose chunks ask for every row's logits,
+     * or draws of more than {@value LlamaKernels#MAX_TOP_K} candidates, pick on the host.
+     */
+    @Override
+    public int[] sample(List<SequenceChunk> chunks, PagedKvCache cache, List<TokenDraw> draws) {
+        int n = chunks.size();
+        for (int i = 0; i < n; i++) {
+            TokenDraw d = draws.get(i);
+            if (chunks.get(i).logitRows() != 1 || (d != null && d.topK() > LlamaKernels.MAX_TOP_K)) {
+                return ForwardModel.super.sample(chunks, cache, draws);
+            }
+        }
+        StepLayout step = run(chunks, cache);
+        try (Arena arena = Arena.ofConfined()) {
+            // Column by column: the inverse temperatures, the uniform draws, then the candidate counts.
+            MemorySegment packed = arena.allocate((long) n * StepBuffers.DRAW_BYTES, Double.BYTES);
+            for (int i = 0; i < n; i++) {
+                // A chunk that needs no token still gets a row: the cheapest draw, its id unused.
+                TokenDraw d = draws.get(i) == null ? TokenDraw.GREEDY : draws.get(i);
+                packed.setAtIndex(ValueLayout.JAVA_DOUBLE, i, 1 / d.temperature());
+                packed.setAtIndex(ValueLayout.JAVA_DOUBLE, n + i, d.uniform());
+                packed.setAtIndex(ValueLayout.JAVA_INT, 4L * n + i, Math.min(d.topK(), config.vocab()));
+            }
+            buffers.draws().copyFrom(packed, 0);
+        }
+        CUdeviceptr params = buffers.draws().pointer();
+        kernels.topKSample(buffers.logits().pointer(), params.withByteOffset(2L * n * Double.BYTES),
+                params, params.withByteOffset((long) n * Double.BYTES), buffers.tokensOut().pointer(), n,
+                config.vocab());
+        int[] ids = new int[step.logitRows()];
+        buffers.tokensOut().copyTo(ids);
+        for (int i = 0; i < n; i++) {
+            if (draws.get(i) == null) {
+                ids[i] = -1;
+            }
+        }
         return ids;
     }
 

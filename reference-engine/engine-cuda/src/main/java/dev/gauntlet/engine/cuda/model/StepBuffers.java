@@ -16,6 +16,8 @@ import jcuda.driver.CUdeviceptr;
 final class StepBuffers implements AutoCloseable {
     /** Capacities are rounded up to this, so that steps of slightly varying size do not reallocate. */
     private static final int GRAIN = 64;
+    /** A token draw's inverse temperature and uniform draw (doubles) and candidate count (int). */
+    static final int DRAW_BYTES = 2 * Double.BYTES + Integer.BYTES;
 
     private final CudaDevice device;
     private final LlamaConfig config;
@@ -32,6 +34,7 @@ final class StepBuffers implements AutoCloseable {
     private DeviceBuffer activationScales;
     private DeviceBuffer logits;
     private DeviceBuffer tokensOut;
+    private DeviceBuffer draws;
     private DeviceBuffer meta;
 
     StepBuffers(CudaDevice device, LlamaConfig config) {
@@ -64,6 +67,7 @@ final class StepBuffers implements AutoCloseable {
             int r = roundUp(rows);
             logits = replace(logits, (long) r * config.vocab() * Float.BYTES, "the step's logits");
             tokensOut = replace(tokensOut, (long) r * Integer.BYTES, "the step's sampled tokens");
+            draws = replace(draws, (long) r * DRAW_BYTES, "the step's token draws");
             rowCapacity = r;
         }
         if (metaInts > metaCapacity) {
@@ -120,6 +124,11 @@ final class StepBuffers implements AutoCloseable {
 
     DeviceBuffer tokensOut() {
         return tokensOut;
+    }
+
+    /** {@link #DRAW_BYTES} a logit row for its token draw's parameters. */
+    DeviceBuffer draws() {
+        return draws;
     }
 
     DeviceBuffer meta() {

@@ -9,6 +9,7 @@ import dev.gauntlet.engine.cuda.RequiresCuda;
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.cuda.driver.DeviceMemoryException;
+import dev.gauntlet.engine.cuda.kernels.LlamaKernels;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kv.BlockTable;
 import dev.gauntlet.engine.kv.PagedKvCache;
@@ -18,6 +19,7 @@ import dev.gauntlet.engine.model.LoadedModel;
 import dev.gauntlet.engine.model.SequenceChunk;
 import dev.gauntlet.engine.sampling.Sampler;
 import dev.gauntlet.engine.sampling.SamplingParams;
+import dev.gauntlet.engine.sampling.TokenDraw;
 import dev.gauntlet.engine.scheduler.EngineConfig;
 import dev.gauntlet.engine.scheduler.GenerationRequest;
 import dev.gauntlet.engine.scheduler.InferenceEngine;
@@ -177,6 +179,7 @@ class CudaForwardModelTest {
             for (int i = 0; i < 12; i++) {
                 prompts.add(random.ints(1 + random.nextInt(60), 0, loaded.model().config().vocab()).toArray());
             }
+            // Greedy without logprobs: the engine takes only token ids, through CudaForwardModel.sample.
             // A small step budget, so that prefills are chunked and mixed with decodes.
             EngineConfig config = new EngineConfig(8, 48);
             List<int[]> expected = generate(loaded.model(), loaded, loaded.model().newKvCache(KV_BYTES, 16), config, prompts);
@@ -186,6 +189,38 @@ class CudaForwardModelTest {
                     assertArrayEquals(expected.get(i), actual.get(i), "request " + i);
                 }
                 assertEquals(0, cache.usedBlocks(), "KV blocks leaked");
+            }
+        }
+    }
+
+    @Test
+    void deviceTokenDrawsPickAsTheHostOnTheSameLogits() throws Exception {
+        try (LoadedModel loaded = LoadedModel.load(file, Optional.of(GgmlType.F16));
+             CudaForwardModel gpu = upload(loaded.model());
+             PagedKvCache cache = gpu.newKvCache(KV_BYTES, 16)) {
+            int vocab = gpu.config().vocab();
+            SplittableRandom random = new SplittableRandom(5);
+            List<SequenceChunk> step = new ArrayList<>();
+            for (int length : new int[] {1, 9, 40, 3, 17}) {
+                BlockTable t = new BlockTable();
+                assertTrue(cache.ensureCapacity(t, length));
+                step.add(new SequenceChunk(t, random.ints(length, 0, vocab).toArray(), 0, false));
+            }
+            float[][] logits = gpu.forward(step, cache);
+            double[] temperatures = {0.3, 1, 1.7};
+            for (int trial = 0; trial < 40; trial++) {
+                List<TokenDraw> draws = new ArrayList<>();
+                for (int i = 0; i < step.size(); i++) {
+                    int k = 1 + random.nextInt(LlamaKernels.MAX_TOP_K);
+                    draws.add(i == trial % step.size() ? null  // a chunk that needs no token
+                            : i == 0 ? TokenDraw.GREEDY
+                            : new TokenDraw(k, temperatures[random.nextInt(3)], random.nextDouble()));
+                }
+                int[] ids = gpu.sample(step, cache, draws); // the same step again: same cache writes, ids only
+                for (int i = 0; i < step.size(); i++) {
+                    int expected = draws.get(i) == null ? -1 : draws.get(i).pick(logits[i], 0, vocab);
+                    assertEquals(expected, ids[i], "trial " + trial + ", chunk " + i + ": " + draws.get(i));
+                }
             }
         }
     }
