@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.accuracy.gate.Gates;
+import dev.gauntlet.engine.Checkout;
 import dev.gauntlet.engine.model.BundledModel;
 import dev.gauntlet.accuracy.report.AccuracyReport;
 import dev.gauntlet.accuracy.report.ConsoleTable;
@@ -27,7 +28,7 @@ class BundledModelAccuracyGateTest {
     @Test
     void everyPrecisionStaysWithinItsGate() throws Exception {
         AccuracyReport report = AccuracySuite.run(SuiteOptions.defaults(BundledModel.model(), BundledModel.heldOutText()),
-                Gates.load(BundledModel.locate(Gates.BUNDLED)));
+                Gates.load(Checkout.locate(Gates.BUNDLED)));
         Path written = ReportWriter.write(report, Path.of("target", "accuracy"));
         assertEquals(Set.of(), AccuracySchema.problems(written));
         String table = ConsoleTable.render(report);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gauntlet.engine.model.BundledModel;
+import dev.gauntlet.engine.Checkout;
 import dev.gauntlet.accuracy.generation.GenerationMetrics;
 import dev.gauntlet.accuracy.metrics.LogitMetrics;
 import dev.gauntlet.accuracy.report.PairResult;
@@ -35,7 +35,7 @@ class GatesTest {
 
     @Test
     void theBundledGateFileParsesAndGatesEveryPrecision() throws Exception {
-        Gates gates = Gates.load(BundledModel.locate(Gates.BUNDLED));
+        Gates gates = Gates.load(Checkout.locate(Gates.BUNDLED));
         for (String key : List.of("f16", "q8_0", "q4_0", "http")) {
             assertTrue(gates.gates().containsKey(key), key);
         }

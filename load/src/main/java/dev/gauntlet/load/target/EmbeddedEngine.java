@@ -1,9 +1,11 @@
 package dev.gauntlet.load.target;
 
+import dev.gauntlet.engine.Checkout;
 import dev.gauntlet.engine.model.BundledModel;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,20 +103,18 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     /**
      * Finds the engine server's jar: the {@code gauntlet.server.jar} system property, else
-     * {@code reference-engine/engine-server/target/engine-server.jar} in this or a parent folder.
+     * {@code reference-engine/engine-server/target/engine-server.jar} in the checkout ({@link Checkout#locate}).
      */
     public static Path locateServerJar() throws IOException {
         String property = System.getProperty("gauntlet.server.jar");
         if (property != null) {
             return Path.of(property);
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path jar = dir.resolve("reference-engine/engine-server/target/engine-server.jar");
-            if (Files.isRegularFile(jar)) {
-                return jar;
-            }
+        try {
+            return Checkout.locate("reference-engine/engine-server/target/engine-server.jar");
+        } catch (NoSuchFileException e) {
+            throw new IOException("no engine-server.jar found: build it (./mvnw -pl reference-engine/engine-server -am install)"
+                    + " or set -Dgauntlet.server.jar", e);
         }
-        throw new IOException("no engine-server.jar found: build it (./mvnw -pl reference-engine/engine-server -am install)"
-                + " or set -Dgauntlet.server.jar");
     }
 }
