@@ -54,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
         // Ctrl-C and SIGTERM run shutdown hooks: the children are stopped with this process, never orphaned.
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "serve-stop"));
         for (ServerProcess c : cluster.children()) {
-            System.out.printf("%-10s %s%n", c.name(), c.url());
+            // One write per line: the children share this stdout, and printf's pieces are flushed one by one.
+            System.out.print(String.format("%-10s %s%n", c.name(), c.url()));
         }
         System.out.flush();
         ServerProcess gone = cluster.awaitAnyExit();

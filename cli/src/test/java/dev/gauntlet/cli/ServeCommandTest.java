@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code gauntlet serve --replicas 2} as a real process: serves through its router, and SIGTERM stops every child. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ServeCommandTest {
+    /** The line {@code gauntlet serve} prints for its front; the children's log lines share the stream. */
+    private static final Pattern ROUTER_LINE = Pattern.compile("router\\s+(http://\\S+)");
+
     @TempDir
     Path dir;
 
@@ -53,8 +58,9 @@ class ServeCommandTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (router == null && System.nanoTime() < deadline) {
                 String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line != null && line.startsWith("router ")) {
-                    router = URI.create(line.substring("router".length()).trim());
+                Matcher url = line == null ? null : ROUTER_LINE.matcher(line);
+                if (url != null && url.matches()) {
+                    router = URI.create(url.group(1));
                 }
                 assertTrue(cli.isAlive() || !lines.isEmpty(), "gauntlet serve exited early");
             }
