@@ -53,15 +53,19 @@ public final class VectorKernels {
     /** 2<sup>112</sup>: rebiases an fp16 exponent (bias 15) shifted into float position (bias 127). */
     private static final float F16_REBIAS = 0x1p112f;
 
-    /** Input vectors the batched kernels handle per pass over a row: eight accumulators fit registers easily. */
+    /** Input vectors the batched kernels handle per pass over their rows. */
     public static final int GROUP = 4;
+    /** Weight rows the batched kernels handle per pass: with {@link #GROUP} inputs, 16 accumulators fit 32 registers. */
+    public static final int TILE_ROWS = 2;
+    /** Where {@link #sumTileLanes} leaves a tile's sums in the lane scratch. */
+    private static final int TILE_SUMS = TILE_ROWS * GROUP * L;
 
     private VectorKernels() {
     }
 
     /** A per-thread buffer for the kernels' lane sums: every kernel here takes one as {@code lanes}. */
     public static float[] laneScratch() {
-        return new float[GROUP * L];
+        return new float[TILE_SUMS + TILE_ROWS * GROUP];
     }
 
     /**
@@ -87,50 +91,82 @@ public final class VectorKernels {
     }
 
     /**
-     * One float row ({@code n} values at byte {@code offset} of {@code w}) dotted with up to
-     * {@link #GROUP} consecutive input vectors of {@code x} (vector {@code b} at {@code b*n}),
-     * each weight vector loaded once for all of them: sets {@code out[outIndex + b*outStride]}
-     * for {@code b} in {@code [firstB, firstB + count)}. Each result equals {@link #dot}'s bit for bit.
+     * Two float rows ({@code n} values at byte {@code off0} of {@code w0} and at byte {@code off1}
+     * of {@code w1}) dotted with up to {@link #GROUP} consecutive input vectors of {@code x}
+     * (vector {@code b} at {@code b*n}), each weight and input vector loaded once for the whole
+     * tile: sets {@code out[row0 + r + b*outStride]} for {@code r < rowCount} and {@code b} in
+     * {@code [firstB, firstB + count)}. Each result equals {@link #dot}'s bit for bit.
+     *
+     * <p>Two rows per pass halve the input loads per multiply-add; with one row per pass, loads of
+     * the inputs, not arithmetic, bound a batch. A lone row passes itself as the second (computed
+     * alongside, never stored), as a short group repeats its last vector.
      */
-    public static void dotGroup(MemorySegment w, long offset, int n, float[] x, int firstB, int count,
-            float[] out, int outIndex, int outStride, float[] lanes) {
-        checkGroup(count);
-        // A short group repeats its last vector: computed alongside, never stored.
+    public static void dotTile(MemorySegment w0, long off0, MemorySegment w1, long off1, int n, float[] x,
+            int firstB, int count, float[] out, int row0, int rowCount, int outStride, float[] lanes) {
+        checkTile(count, rowCount);
         int x0 = firstB * n;
         int x1 = (firstB + Math.min(1, count - 1)) * n;
         int x2 = (firstB + Math.min(2, count - 1)) * n;
         int x3 = (firstB + count - 1) * n;
         FloatVector z = FloatVector.zero(F);
+        // aBE: row 0, input B, accumulator E (even or odd vector); cBE the same for row 1.
         FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         int i = 0;
         for (int bound = n - n % (2 * L); i < bound; i += 2 * L) {
-            FloatVector w0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE);
-            FloatVector w1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + L), LE);
-            a00 = w0.fma(FloatVector.fromArray(F, x, x0 + i), a00);
-            a01 = w1.fma(FloatVector.fromArray(F, x, x0 + i + L), a01);
-            a10 = w0.fma(FloatVector.fromArray(F, x, x1 + i), a10);
-            a11 = w1.fma(FloatVector.fromArray(F, x, x1 + i + L), a11);
-            a20 = w0.fma(FloatVector.fromArray(F, x, x2 + i), a20);
-            a21 = w1.fma(FloatVector.fromArray(F, x, x2 + i + L), a21);
-            a30 = w0.fma(FloatVector.fromArray(F, x, x3 + i), a30);
-            a31 = w1.fma(FloatVector.fromArray(F, x, x3 + i + L), a31);
+            FloatVector u0 = FloatVector.fromMemorySegment(F, w0, off0 + 4L * i, LE);
+            FloatVector u1 = FloatVector.fromMemorySegment(F, w0, off0 + 4L * (i + L), LE);
+            FloatVector v0 = FloatVector.fromMemorySegment(F, w1, off1 + 4L * i, LE);
+            FloatVector v1 = FloatVector.fromMemorySegment(F, w1, off1 + 4L * (i + L), LE);
+            FloatVector e = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector o = FloatVector.fromArray(F, x, x0 + i + L);
+            a00 = u0.fma(e, a00);
+            a01 = u1.fma(o, a01);
+            c00 = v0.fma(e, c00);
+            c01 = v1.fma(o, c01);
+            e = FloatVector.fromArray(F, x, x1 + i);
+            o = FloatVector.fromArray(F, x, x1 + i + L);
+            a10 = u0.fma(e, a10);
+            a11 = u1.fma(o, a11);
+            c10 = v0.fma(e, c10);
+            c11 = v1.fma(o, c11);
+            e = FloatVector.fromArray(F, x, x2 + i);
+            o = FloatVector.fromArray(F, x, x2 + i + L);
+            a20 = u0.fma(e, a20);
+            a21 = u1.fma(o, a21);
+            c20 = v0.fma(e, c20);
+            c21 = v1.fma(o, c21);
+            e = FloatVector.fromArray(F, x, x3 + i);
+            o = FloatVector.fromArray(F, x, x3 + i + L);
+            a30 = u0.fma(e, a30);
+            a31 = u1.fma(o, a31);
+            c30 = v0.fma(e, c30);
+            c31 = v1.fma(o, c31);
         }
         a00.add(a01).intoArray(lanes, 0);
         a10.add(a11).intoArray(lanes, L);
         a20.add(a21).intoArray(lanes, 2 * L);
         a30.add(a31).intoArray(lanes, 3 * L);
-        float s0 = sumLanes(lanes, 0);
-        float s1 = sumLanes(lanes, L);
-        float s2 = sumLanes(lanes, 2 * L);
-        float s3 = sumLanes(lanes, 3 * L);
+        c00.add(c01).intoArray(lanes, 4 * L);
+        c10.add(c11).intoArray(lanes, 5 * L);
+        c20.add(c21).intoArray(lanes, 6 * L);
+        c30.add(c31).intoArray(lanes, 7 * L);
+        sumTileLanes(lanes);
+        // The leftover elements one by one, in order, as dot does: s[g] for row g/4, input g%4.
+        int s = TILE_SUMS;
         for (; i < n; i++) {
-            float wi = w.get(F32, offset + 4L * i);
-            s0 += wi * x[x0 + i];
-            s1 += wi * x[x1 + i];
-            s2 += wi * x[x2 + i];
-            s3 += wi * x[x3 + i];
+            float ui = w0.get(F32, off0 + 4L * i);
+            float vi = w1.get(F32, off1 + 4L * i);
+            lanes[s] += ui * x[x0 + i];
+            lanes[s + 1] += ui * x[x1 + i];
+            lanes[s + 2] += ui * x[x2 + i];
+            lanes[s + 3] += ui * x[x3 + i];
+            lanes[s + 4] += vi * x[x0 + i];
+            lanes[s + 5] += vi * x[x1 + i];
+            lanes[s + 6] += vi * x[x2 + i];
+            lanes[s + 7] += vi * x[x3 + i];
         }
-        store(out, outIndex, outStride, firstB, count, s0, s1, s2, s3);
+        storeTile(out, row0, rowCount, outStride, firstB, count, lanes);
     }
 
     /** Widens {@code n} F16 values at byte {@code offset} of {@code w} into {@code dst[0, n)}. */
@@ -247,51 +283,69 @@ public final class VectorKernels {
     }
 
     /**
-     * A row unpacked by {@link #decodeQ8_0} or {@link #decodeQ4_0} dotted with up to
-     * {@link #GROUP} consecutive vectors of {@code x}, each unpacked weight vector loaded once
-     * for all of them: sets {@code out[outIndex + b*outStride]} for {@code b} in
+     * Two rows unpacked by {@link #decodeQ8_0} or {@link #decodeQ4_0} ({@code q0, d0} and
+     * {@code q1, d1}) dotted with up to {@link #GROUP} consecutive vectors of {@code x}, each
+     * unpacked weight vector and input vector loaded once for the whole tile: sets
+     * {@code out[row0 + r + b*outStride]} for {@code r < rowCount} and {@code b} in
      * {@code [firstB, firstB + count)}. This is the batch path; each result equals
-     * {@link #dotQ8_0}'s or {@link #dotQ4_0}'s bit for bit.
+     * {@link #dotQ8_0}'s or {@link #dotQ4_0}'s bit for bit. A lone row passes itself as the second.
      */
-    public static void dotUnpackedGroup(float[] q, float[] d, int blocks, Q8Activations x, int firstB, int count,
-            float[] out, int outIndex, int outStride, float[] lanes) {
-        checkGroup(count);
+    public static void dotUnpackedTile(float[] q0, float[] d0, float[] q1, float[] d1, int blocks, Q8Activations x,
+            int firstB, int count, float[] out, int row0, int rowCount, int outStride, float[] lanes) {
+        checkTile(count, rowCount);
         float[] xq = x.q();
         float[] xd = x.d();
         int cols = x.cols();
-        // A short group repeats its last vector: computed alongside, never stored.
         int b1 = firstB + Math.min(1, count - 1);
         int b2 = firstB + Math.min(2, count - 1);
         int b3 = firstB + count - 1;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
+        FloatVector z = FloatVector.zero(F);
+        // aB: row 0 with input B; cB: row 1 with input B.
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, c0 = z, c1 = z, c2 = z, c3 = z;
         for (int k = 0; k < blocks; k++) {
             int base = k * BLOCK;
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = s0;
-            FloatVector s2 = s0;
-            FloatVector s3 = s0;
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int p = base; p < base + BLOCK; p += L) {
-                FloatVector wv = FloatVector.fromArray(F, q, p);
-                s0 = wv.fma(FloatVector.fromArray(F, xq, firstB * cols + p), s0);
-                s1 = wv.fma(FloatVector.fromArray(F, xq, b1 * cols + p), s1);
-                s2 = wv.fma(FloatVector.fromArray(F, xq, b2 * cols + p), s2);
-                s3 = wv.fma(FloatVector.fromArray(F, xq, b3 * cols + p), s3);
+                FloatVector u = FloatVector.fromArray(F, q0, p);
+                FloatVector v = FloatVector.fromArray(F, q1, p);
+                FloatVector e = FloatVector.fromArray(F, xq, firstB * cols + p);
+                s0 = u.fma(e, s0);
+                t0 = v.fma(e, t0);
+                e = FloatVector.fromArray(F, xq, b1 * cols + p);
+                s1 = u.fma(e, s1);
+                t1 = v.fma(e, t1);
+                e = FloatVector.fromArray(F, xq, b2 * cols + p);
+                s2 = u.fma(e, s2);
+                t2 = v.fma(e, t2);
+                e = FloatVector.fromArray(F, xq, b3 * cols + p);
+                s3 = u.fma(e, s3);
+                t3 = v.fma(e, t3);
             }
-            float dw = d[k];
-            a0 = s0.fma(FloatVector.broadcast(F, dw * xd[firstB * blocks + k]), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, dw * xd[b1 * blocks + k]), a1);
-            a2 = s2.fma(FloatVector.broadcast(F, dw * xd[b2 * blocks + k]), a2);
-            a3 = s3.fma(FloatVector.broadcast(F, dw * xd[b3 * blocks + k]), a3);
+            float du = d0[k];
+            float dv = d1[k];
+            float e0 = xd[firstB * blocks + k];
+            float e1 = xd[b1 * blocks + k];
+            float e2 = xd[b2 * blocks + k];
+            float e3 = xd[b3 * blocks + k];
+            a0 = s0.fma(FloatVector.broadcast(F, du * e0), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, du * e1), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, du * e2), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, du * e3), a3);
+            c0 = t0.fma(FloatVector.broadcast(F, dv * e0), c0);
+            c1 = t1.fma(FloatVector.broadcast(F, dv * e1), c1);
+            c2 = t2.fma(FloatVector.broadcast(F, dv * e2), c2);
+            c3 = t3.fma(FloatVector.broadcast(F, dv * e3), c3);
         }
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, L);
         a2.intoArray(lanes, 2 * L);
         a3.intoArray(lanes, 3 * L);
-        store(out, outIndex, outStride, firstB, count,
-                sumLanes(lanes, 0), sumLanes(lanes, L), sumLanes(lanes, 2 * L), sumLanes(lanes, 3 * L));
+        c0.intoArray(lanes, 4 * L);
+        c1.intoArray(lanes, 5 * L);
+        c2.intoArray(lanes, 6 * L);
+        c3.intoArray(lanes, 7 * L);
+        sumTileLanes(lanes);
+        storeTile(out, row0, rowCount, outStride, firstB, count, lanes);
     }
 
     /**
@@ -310,24 +364,30 @@ public final class VectorKernels {
         return lanes[from];
     }
 
-    private static void checkGroup(int count) {
-        if (count < 1 || count > GROUP) {
-            throw new IllegalArgumentException("group of " + count + " vectors (1 to " + GROUP + ")");
+    /**
+     * The tile's eight lane groups ({@code [gL, gL+L)}, {@code g = 4·row + input}) each summed by
+     * {@link #sumLanes}; the sums are left at {@code lanes[TILE_SUMS + g]}.
+     */
+    private static void sumTileLanes(float[] lanes) {
+        for (int g = 0; g < TILE_ROWS * GROUP; g++) {
+            lanes[TILE_SUMS + g] = sumLanes(lanes, g * L);
         }
     }
 
-    /** Stores the first {@code count} of a group's four results. */
-    private static void store(float[] out, int outIndex, int outStride, int firstB, int count,
-            float s0, float s1, float s2, float s3) {
-        out[outIndex + firstB * outStride] = s0;
-        if (count > 1) {
-            out[outIndex + (firstB + 1) * outStride] = s1;
+    private static void checkTile(int count, int rowCount) {
+        if (count < 1 || count > GROUP || rowCount < 1 || rowCount > TILE_ROWS) {
+            throw new IllegalArgumentException("tile of " + rowCount + " rows × " + count + " vectors (1 to "
+                    + TILE_ROWS + " × 1 to " + GROUP + ")");
         }
-        if (count > 2) {
-            out[outIndex + (firstB + 2) * outStride] = s2;
-        }
-        if (count > 3) {
-            out[outIndex + (firstB + 3) * outStride] = s3;
+    }
+
+    /** Stores the first {@code rowCount} rows × {@code count} inputs of the tile's sums in {@code lanes}. */
+    private static void storeTile(float[] out, int row0, int rowCount, int outStride, int firstB, int count,
+            float[] lanes) {
+        for (int r = 0; r < rowCount; r++) {
+            for (int b = 0; b < count; b++) {
+                out[row0 + r + (firstB + b) * outStride] = lanes[TILE_SUMS + GROUP * r + b];
+            }
         }
     }
 

@@ -75,8 +75,8 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
         int grain = (int) Math.max(1, MIN_TASK_BYTES / rowBytes);
         Parallel.forRange(rows, grain, (start, end) -> {
             RowScratch scratch = SCRATCH.get().ensure(cols);
-            for (int r = start; r < end; r++) {
-                multiplyRow(r, in, batch, out, scratch);
+            for (int r = start; r < end; r += VectorKernels.TILE_ROWS) {
+                multiplyRows(r, Math.min(VectorKernels.TILE_ROWS, end - r), in, batch, out, scratch);
             }
         });
     }
@@ -91,25 +91,33 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
     }
 
     /**
-     * Sets {@code out[b*rows + row]} to the float row at byte {@code offset} of {@code w} dotted
-     * with each input vector: one pass per group of inputs, a lone input (a batch of one, or the
-     * last of a batch) on its own rather than repeated to fill a group.
+     * Sets {@code out[b*rows + row + r]} for {@code r < rowCount} (1 or 2) to float row
+     * {@code row + r} (row 0 at byte {@code off0} of {@code w0}, row 1 at byte {@code off1} of
+     * {@code w1}; pass row 0 again when there is one) dotted with each input vector: one pass per
+     * tile of the rows and a group of inputs, a lone input (a batch of one, or the last of a batch)
+     * on its own rather than repeated to fill a group.
      */
-    final void multiplyFloatRow(MemorySegment w, long offset, float[] x, int batch, float[] out, int row,
-            RowScratch scratch) {
+    final void multiplyFloatRows(MemorySegment w0, long off0, MemorySegment w1, long off1, float[] x, int batch,
+            float[] out, int row, int rowCount, RowScratch scratch) {
         int b = 0;
         for (; batch - b >= 2; b += VectorKernels.GROUP) {
-            VectorKernels.dotGroup(w, offset, cols, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rows,
-                    scratch.lanes);
+            VectorKernels.dotTile(w0, off0, w1, off1, cols, x, b, Math.min(VectorKernels.GROUP, batch - b),
+                    out, row, rowCount, rows, scratch.lanes);
         }
         if (b < batch) {
-            out[b * rows + row] = VectorKernels.dot(w, offset, x, b * cols, cols, scratch.lanes);
+            out[b * rows + row] = VectorKernels.dot(w0, off0, x, b * cols, cols, scratch.lanes);
+            if (rowCount > 1) {
+                out[b * rows + row + 1] = VectorKernels.dot(w1, off1, x, b * cols, cols, scratch.lanes);
+            }
         }
     }
 
     /** The first {@code batch × cols} inputs rounded as this type's kernel needs. */
     abstract I prepare(float[] x, int batch);
 
-    /** Sets {@code out[b*rows + row]} for every {@code b < batch}, reading the row's weights once. */
-    abstract void multiplyRow(int row, I in, int batch, float[] out, RowScratch scratch);
+    /**
+     * Sets {@code out[b*rows + row + r]} for every {@code b < batch} and {@code r < rowCount}
+     * ({@code rowCount} at most {@link VectorKernels#TILE_ROWS}), reading the rows' weights once.
+     */
+    abstract void multiplyRows(int row, int rowCount, I in, int batch, float[] out, RowScratch scratch);
 }

@@ -17,7 +17,8 @@ public final class F32Matrix extends AbstractWeightMatrix<float[]> {
     }
 
     @Override
-    void multiplyRow(int row, float[] x, int batch, float[] out, RowScratch scratch) {
-        multiplyFloatRow(data, rowOffset(row), x, batch, out, row, scratch);
+    void multiplyRows(int row, int rowCount, float[] x, int batch, float[] out, RowScratch scratch) {
+        multiplyFloatRows(data, rowOffset(row), data, rowOffset(row + rowCount - 1), x, batch, out, row, rowCount,
+                scratch);
     }
 }

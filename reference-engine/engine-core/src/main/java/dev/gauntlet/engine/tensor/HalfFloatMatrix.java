@@ -14,8 +14,11 @@ abstract sealed class HalfFloatMatrix extends AbstractWeightMatrix<float[]> perm
     abstract void widenRow(long offset, float[] dst);
 
     @Override
-    final void multiplyRow(int row, float[] x, int batch, float[] out, RowScratch scratch) {
-        widenRow(rowOffset(row), scratch.values);
-        multiplyFloatRow(scratch.valuesSegment, 0, x, batch, out, row, scratch);
+    final void multiplyRows(int row, int rowCount, float[] x, int batch, float[] out, RowScratch scratch) {
+        for (int r = 0; r < rowCount; r++) {
+            widenRow(rowOffset(row + r), scratch.values[r]);
+        }
+        multiplyFloatRows(scratch.valuesSegment[0], 0, scratch.valuesSegment[rowCount - 1], 0, x, batch, out, row,
+                rowCount, scratch);
     }
 }

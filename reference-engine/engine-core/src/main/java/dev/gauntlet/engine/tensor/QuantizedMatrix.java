@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Block-quantized weights (Q8_0, Q4_0) against Q8_0-quantized inputs. A single input streams
- * the packed row straight through the fused kernel; a batch unpacks each row once and reuses it.
+ * the packed row straight through the fused kernel; a batch unpacks each tile's rows once and reuses them.
  * Both kernels give an input the same bits (see {@link VectorKernels}).
  */
 abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations> permits Q8_0Matrix, Q4_0Matrix {
@@ -31,21 +31,27 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
     }
 
     @Override
-    final void multiplyRow(int row, Q8Activations x, int batch, float[] out, RowScratch scratch) {
-        long off = rowOffset(row);
+    final void multiplyRows(int row, int rowCount, Q8Activations x, int batch, float[] out, RowScratch scratch) {
         if (batch == 1) {
-            out[row] = dotPacked(off, x, 0, scratch.lanes);
+            for (int r = row; r < row + rowCount; r++) {
+                out[r] = dotPacked(rowOffset(r), x, 0, scratch.lanes);
+            }
             return;
         }
-        unpack(off, scratch.values, scratch.scales);
+        for (int r = 0; r < rowCount; r++) {
+            unpack(rowOffset(row + r), scratch.values[r], scratch.scales[r]);
+        }
+        int last = rowCount - 1; // a lone row is passed as both rows of the tile
         int b = 0;
         for (; batch - b >= 2; b += VectorKernels.GROUP) {
-            VectorKernels.dotUnpackedGroup(scratch.values, scratch.scales, blocks, x, b,
-                    Math.min(VectorKernels.GROUP, batch - b), out, row, rows, scratch.lanes);
+            VectorKernels.dotUnpackedTile(scratch.values[0], scratch.scales[0], scratch.values[last], scratch.scales[last],
+                    blocks, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rowCount, rows, scratch.lanes);
         }
         if (b < batch) {
-            // A lone last input streams the packed row again (now cached) rather than fill a group.
-            out[b * rows + row] = dotPacked(off, x, b, scratch.lanes);
+            // A lone last input streams the packed rows again (now cached) rather than fill a group.
+            for (int r = row; r < row + rowCount; r++) {
+                out[b * rows + r] = dotPacked(rowOffset(r), x, b, scratch.lanes);
+            }
         }
     }
 }

@@ -3,18 +3,23 @@ package dev.gauntlet.engine.tensor;
 import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
-/** Per-thread buffers a row is decoded into once before it meets every vector of a batch. */
+/**
+ * Per-thread buffers the rows of one tile ({@link VectorKernels#TILE_ROWS} rows) are decoded into
+ * once before they meet every vector of a batch: slot {@code r} holds the tile's row {@code r}.
+ */
 final class RowScratch {
-    float[] values = new float[0];
+    final float[][] values = new float[VectorKernels.TILE_ROWS][0];
+    final float[][] scales = new float[VectorKernels.TILE_ROWS][0];
+    final MemorySegment[] valuesSegment = new MemorySegment[VectorKernels.TILE_ROWS];
     final float[] lanes = VectorKernels.laneScratch();
-    float[] scales = new float[0];
-    MemorySegment valuesSegment = MemorySegment.ofArray(values);
 
     RowScratch ensure(int cols) {
-        if (values.length < cols) {
-            values = new float[cols];
-            scales = new float[cols / BlockCodec.BLOCK + 1];
-            valuesSegment = MemorySegment.ofArray(values);
+        for (int r = 0; r < values.length; r++) {
+            if (values[r].length < cols || valuesSegment[r] == null) {
+                values[r] = new float[cols];
+                scales[r] = new float[cols / BlockCodec.BLOCK + 1];
+                valuesSegment[r] = MemorySegment.ofArray(values[r]);
+            }
         }
         return this;
     }
