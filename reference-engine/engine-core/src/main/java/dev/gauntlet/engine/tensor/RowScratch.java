@@ -15,7 +15,7 @@ final class RowScratch {
 
     RowScratch ensure(int cols) {
         for (int r = 0; r < values.length; r++) {
-            if (values[r].length < cols || valuesSegment[r] == null) {
+            if (values[r].length < cols) { // always so on first use: the arrays start empty
                 values[r] = new float[cols];
                 scales[r] = new float[cols / BlockCodec.BLOCK + 1];
                 valuesSegment[r] = MemorySegment.ofArray(values[r]);
