@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WorkerTeam implements AutoCloseable {
     /** How long a helper keeps polling for the next loop before it parks. */
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 50_000;
     private static final VarHandle PARKED = MethodHandles.arrayElementVarHandle(boolean[].class);
 
     private final int size;
