@@ -1,5 +1,6 @@
 package dev.gauntlet.engine.kernel;
 
+import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.tensor.Float16;
 
 /**
@@ -25,9 +26,10 @@ public final class ActivationQuantizer {
     /**
      * Quantizes {@code batch} vectors of {@code cols} values ({@code cols} a multiple of 32) to
      * Q8_0 as llama.cpp's x86 SIMD {@code quantize_row_q8_0} does: {@code d = amax/127} stored
-     * as fp16, {@code q = rint(x · 127/amax)} (ties to even).
+     * as fp16, {@code q = rint(x · 127/amax)} (ties to even); laid out for the kernels of
+     * {@code weights} (Q8_0 or Q4_0).
      */
-    public static Q8Activations quantizeQ8_0(float[] x, int batch, int cols) {
+    public static Q8Activations quantizeQ8_0(float[] x, int batch, int cols, GgmlType weights) {
         if (cols % BLOCK != 0) {
             throw new IllegalArgumentException("Q8_0 needs a multiple of " + BLOCK + " columns, got " + cols);
         }
@@ -46,6 +48,18 @@ public final class ActivationQuantizer {
                 q[off + j] = (float) Math.rint(x[off + j] * id);
             }
         }
-        return new Q8Activations(q, d, cols, batch, VectorKernels.nibbleOffsets(q, batch, cols));
+        return switch (weights) {
+            case Q8_0 -> new Q8Activations(q, d, cols, batch, VectorKernels.pairedOrder(q), toShorts(q), null);
+            case Q4_0 -> new Q8Activations(q, d, cols, batch, q, null, VectorKernels.nibbleOffsets(q, batch, cols));
+            default -> throw new IllegalArgumentException("no Q8_0 input layout for " + weights + " weights");
+        };
+    }
+
+    private static short[] toShorts(float[] q) {
+        short[] out = new short[q.length];
+        for (int i = 0; i < q.length; i++) {
+            out[i] = (short) q[i];
+        }
+        return out;
     }
 }

@@ -10,6 +10,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,11 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code [jL, jL+L)}, is fused-multiply-added into accumulator {@code j mod 2} while whole pairs
  * of vectors remain; then {@code a0+a1} is summed across lanes and the remaining elements are
  * added one by one in order. Two independent FMA chains let a single input keep up with memory.
- * <li>Quantized rows (Q8_0, Q4_0): each block's 32 products of small integers are summed in
- * float lanes, which is exact (every partial sum is below 2<sup>24</sup>) and so independent of
- * order, then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11
- * significant bits) and added into one accumulator, block after block, as llama.cpp's SIMD
- * kernels do. Folding the scales into the operands would save work per input but round every
+ * <li>Quantized rows (Q8_0, Q4_0): each block's 32 products of small integers are summed into
+ * lanes, which is exact (every partial sum is below 2<sup>24</sup>) and so independent of order,
+ * then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11 significant
+ * bits) and added into one accumulator, block after block, as llama.cpp's SIMD kernels do. Which
+ * products share a lane is fixed per type (Q8_0: elements {@code 2j, 2j+1} of each run of
+ * {@code 2L}; Q4_0: {@code j, j+16}), and the batch kernels' unpacked layouts follow it. Folding the scales into the operands would save work per input but round every
  * product, and llama.cpp conformance of quantized models depends on matching its rounding: a
  * tiny shift in an activation flips its Q8_0 rounding downstream.
  * </ul>
@@ -43,6 +45,12 @@ public final class VectorKernels {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** {@code 2L} int8 quants: the Q8_0 kernel multiplies this many at once, as 16-bit lanes. */
+    private static final VectorSpecies<Byte> PAIR_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Short> PAIR_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
+    /** Rearranges {@code 2L} quants to even positions first, then odd: see {@link #decodeQ8_0}. */
+    private static final VectorShuffle<Byte> EVENS_THEN_ODDS =
+            VectorShuffle.fromOp(PAIR_BYTES, i -> i < L ? 2 * i : 2 * (i - L) + 1);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -200,20 +208,30 @@ public final class VectorKernels {
         }
     }
 
-    /** Q8_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of {@code x}. */
+    /**
+     * Q8_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of
+     * {@code x}, in 16-bit integer lanes: {@code 2L} quants widened once and multiplied by the
+     * input's {@link Q8Activations#q16} (every product fits: both are at most 127 in magnitude),
+     * then each int lane {@code j} of a chunk takes the products of elements {@code 2j} and
+     * {@code 2j+1}. Half the conversions of widening every quant to a float lane.
+     */
     public static float dotQ8_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b, float[] lanes) {
-        float[] xq = x.q();
+        short[] xq = x.q16();
         float[] xd = x.d();
         int xo = b * x.cols();
         int dOff = b * blocks;
         FloatVector acc = FloatVector.zero(F);
         for (int k = 0; k < blocks; k++, offset += Q8_BYTES, xo += BLOCK) {
-            FloatVector s = FloatVector.zero(F);
-            for (int p = 0; p < BLOCK; p += L) {
-                FloatVector wv = widen(ByteVector.fromMemorySegment(B, w, offset + 2 + p, LE));
-                s = wv.fma(FloatVector.fromArray(F, xq, xo + p), s);
+            IntVector s = IntVector.zero(I);
+            for (int c = 0; c < BLOCK; c += 2 * L) {
+                ShortVector wv = (ShortVector) ByteVector.fromMemorySegment(PAIR_BYTES, w, offset + 2 + c, LE)
+                        .convertShape(VectorOperators.B2S, PAIR_SHORTS, 0);
+                IntVector products = wv.mul(ShortVector.fromArray(PAIR_SHORTS, xq, xo + c)).reinterpretAsInts();
+                // Low 16 bits sign-extended plus high 16 bits: the pair's sum, exact.
+                s = s.add(products.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                        .add(products.lanewise(VectorOperators.ASHR, 16));
             }
-            acc = s.fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
+            acc = toFloat(s).fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
         }
         acc.intoArray(lanes, 0);
         return sumLanes(lanes, 0);
@@ -260,14 +278,36 @@ public final class VectorKernels {
         return offsets;
     }
 
-    /** Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}. */
+    /**
+     * Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}, each
+     * run of {@code 2L} values stored even positions first, then odd ({@link
+     * Q8Activations#pairedQ}'s order): float lane {@code j} of the batch kernel then sums the
+     * same two products as int lane {@code j} of {@link #dotQ8_0}.
+     */
     public static void decodeQ8_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
         for (int k = 0; k < blocks; k++, offset += Q8_BYTES) {
             d[k] = Float16.toFloat(w.get(I16, offset));
-            for (int p = 0; p < BLOCK; p += L) {
-                widen(ByteVector.fromMemorySegment(B, w, offset + 2 + p, LE)).intoArray(q, k * BLOCK + p);
+            for (int c = 0; c < BLOCK; c += 2 * L) {
+                ByteVector quants = ByteVector.fromMemorySegment(PAIR_BYTES, w, offset + 2 + c, LE)
+                        .rearrange(EVENS_THEN_ODDS);
+                widen(quants, 0).intoArray(q, k * BLOCK + c);
+                widen(quants, 1).intoArray(q, k * BLOCK + c + L);
             }
         }
+    }
+
+    /**
+     * {@code q} (whole blocks of 32) reordered as {@link #decodeQ8_0} stores unpacked weights:
+     * each run of {@code 2L} values even positions first, then odd.
+     */
+    public static float[] pairedOrder(float[] q) {
+        float[] paired = new float[q.length];
+        for (int run = 0; run < q.length; run += 2 * L) {
+            for (int r = 0; r < 2 * L; r++) {
+                paired[run + (r % 2) * L + r / 2] = q[run + r];
+            }
+        }
+        return paired;
     }
 
     /** Unpacks {@code blocks} Q4_0 blocks into integer values {@code q} and scales {@code d}. */
@@ -293,7 +333,7 @@ public final class VectorKernels {
     public static void dotUnpackedTile(float[] q0, float[] d0, float[] q1, float[] d1, int blocks, Q8Activations x,
             int firstB, int count, float[] out, int row0, int rowCount, int outStride, float[] lanes) {
         checkTile(count, rowCount);
-        float[] xq = x.q();
+        float[] xq = x.tileQ();
         float[] xd = x.d();
         int cols = x.cols();
         int b1 = firstB + Math.min(1, count - 1);
@@ -391,8 +431,9 @@ public final class VectorKernels {
         }
     }
 
-    private static FloatVector widen(ByteVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
+    /** Lanes {@code [part·L, part·L + L)} of {@code 2L} quants as floats. */
+    private static FloatVector widen(ByteVector quants, int part) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, F, part);
     }
 
     /**

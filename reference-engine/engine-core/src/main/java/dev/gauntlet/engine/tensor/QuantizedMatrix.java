@@ -27,7 +27,7 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
 
     @Override
     final Q8Activations prepare(float[] x, int batch) {
-        return ActivationQuantizer.quantizeQ8_0(x, batch, cols);
+        return ActivationQuantizer.quantizeQ8_0(x, batch, cols, type());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.gauntlet.engine.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.tensor.BlockCodec;
 import dev.gauntlet.engine.tensor.Float16;
 import java.lang.foreign.MemorySegment;
@@ -82,7 +83,7 @@ class HalfFloatConversionTest {
             x[i] = (float) rnd.nextGaussian();
         }
         x[7] = -5f;
-        Q8Activations q = ActivationQuantizer.quantizeQ8_0(x, 2, 32);
+        Q8Activations q = ActivationQuantizer.quantizeQ8_0(x, 2, 32, GgmlType.Q8_0);
         assertEquals(Float16.round(5f / 127f), q.d()[0]);
         assertEquals(-127f, q.q()[7]);
         for (int i = 0; i < 32; i++) {

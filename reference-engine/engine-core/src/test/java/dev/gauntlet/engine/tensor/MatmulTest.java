@@ -33,7 +33,7 @@ class MatmulTest {
         float[] out = new float[batch * ROWS];
         m.matmul(x, out, batch);
         AbstractWeightMatrix am = (AbstractWeightMatrix) m;
-        Q8Activations q8 = type.quantized() ? ActivationQuantizer.quantizeQ8_0(x, batch, cols) : null;
+        Q8Activations q8 = type.quantized() ? ActivationQuantizer.quantizeQ8_0(x, batch, cols, type) : null;
         float[] xr = type == GgmlType.F16 ? ActivationQuantizer.roundToF16(x, x.length) : x;
         for (int b = 0; b < batch; b++) {
             for (int r = 0; r < ROWS; r++) {
@@ -71,7 +71,7 @@ class MatmulTest {
         int batch = 5;
         WeightMatrix m = RandomMatrices.matrix(type, ROWS, cols, 7);
         float[] x = RandomMatrices.gaussian(new Random(3), batch * cols, 2f);
-        Q8Activations q8 = ActivationQuantizer.quantizeQ8_0(x, batch, cols);
+        Q8Activations q8 = ActivationQuantizer.quantizeQ8_0(x, batch, cols, type);
         float[] xDeq = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             xDeq[i] = q8.q()[i] * q8.d()[i / 32];
