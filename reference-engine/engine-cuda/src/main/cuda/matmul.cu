@@ -157,11 +157,15 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, float
 }
 
 // Entry points: matmul_<type>_b<NB>. The host picks the smallest NB that covers the batch,
-// up to 8.
-#define QUANTIZED_MATMUL(TYPE, NB)                                                                              \
-    extern "C" __global__ void matmul_##TYPE##_b##NB(const block_##TYPE* W, const int8_t* xq, const float* xd, \
-                                                     float* out, int rows, int cols, int batch, int accumulate) { \
-        quantized_rows<NB>(W, xq, xd, out, rows, cols, batch, accumulate, dot_##TYPE{});                        \
+// up to 8. The single-input quantized kernels must fit 12 blocks on a multiprocessor (at most 40
+// registers a thread): a 6144-row product (the 8b shape's fused QKV, 1536 blocks) then runs in
+// one wave of 132 × 12 blocks rather than 1.16 waves of 10 (Nsight Compute: 10.4 → 8.9 µs).
+#define ONE_WAVE_OF_QKV __launch_bounds__(128, 12)
+#define QUANTIZED_MATMUL(TYPE, NB, BOUNDS)                                                                       \
+    extern "C" __global__ void BOUNDS matmul_##TYPE##_b##NB(const block_##TYPE* W, const int8_t* xq,           \
+                                                            const float* xd, float* out, int rows, int cols,   \
+                                                            int batch, int accumulate) {                       \
+        quantized_rows<NB>(W, xq, xd, out, rows, cols, batch, accumulate, dot_##TYPE{});                         \
     }
 #define F16_MATMUL(NB)                                                                                         \
     extern "C" __global__ void matmul_f16_b##NB(const __half* W, const __half* x, const float* unused,         \
@@ -169,14 +173,14 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, float
         f16_rows<NB>(W, x, out, rows, cols, batch, accumulate);                                                \
     }
 
-QUANTIZED_MATMUL(q8_0, 1)
-QUANTIZED_MATMUL(q8_0, 2)
-QUANTIZED_MATMUL(q8_0, 4)
-QUANTIZED_MATMUL(q8_0, 8)
-QUANTIZED_MATMUL(q4_0, 1)
-QUANTIZED_MATMUL(q4_0, 2)
-QUANTIZED_MATMUL(q4_0, 4)
-QUANTIZED_MATMUL(q4_0, 8)
+QUANTIZED_MATMUL(q8_0, 1, ONE_WAVE_OF_QKV)
+QUANTIZED_MATMUL(q8_0, 2, )
+QUANTIZED_MATMUL(q8_0, 4, )
+QUANTIZED_MATMUL(q8_0, 8, )
+QUANTIZED_MATMUL(q4_0, 1, ONE_WAVE_OF_QKV)
+QUANTIZED_MATMUL(q4_0, 2, )
+QUANTIZED_MATMUL(q4_0, 4, )
+QUANTIZED_MATMUL(q4_0, 8, )
 F16_MATMUL(1)
 F16_MATMUL(2)
 F16_MATMUL(4)
