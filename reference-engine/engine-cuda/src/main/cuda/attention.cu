@@ -7,40 +7,39 @@
 // the adjacent pairs (2i, 2i+1) of the first ropeDim dimensions of every q and k head by
 // pos/ropeScale * invFreq[i], in the CPU model's arithmetic (angle, cos and sin in double, the
 // rotation in float without fused multiply-adds), then copies k and v into slot slots[t].
-// One thread block per token; ropeDim / 2 <= MAX_ROPE_PAIRS.
-#define MAX_ROPE_PAIRS 128
+// One thread block per (head, token) over the q heads then the k heads, thread i taking pair i:
+// a single block per token left the step waiting on one multiprocessor's dependent loads.
+// A k head's block also writes that head's keys and values into the cache.
 extern "C" __global__ void rope_store(float* qkv, const int* positions, const int* slots, const float* invFreq,
                                       float* kcache, float* vcache, int heads, int kvHeads, int headDim,
                                       int ropeDim, float ropeScale) {
-    __shared__ float2 turn[MAX_ROPE_PAIRS];  // (cos, sin) per pair: every head turns by the same angles
-    int t = blockIdx.x;
+    int h = blockIdx.x;
+    int t = blockIdx.y;
     int dim = heads * headDim;
     int kvDim = kvHeads * headDim;
     float* row = qkv + (long long) t * (dim + 2 * kvDim);
+    float* head = row + h * headDim;  // k heads follow the q heads in the row
     double p = (double) positions[t] / (double) ropeScale;
-    int pairs = ropeDim / 2;
-    for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
-        double angle = p * (double) invFreq[i];
-        turn[i] = make_float2((float) cos(angle), (float) sin(angle));
-    }
-    __syncthreads();
-    // k heads follow the q heads in the row, so head h of either lives at h * headDim.
-    for (int idx = threadIdx.x; idx < (heads + kvHeads) * pairs; idx += blockDim.x) {
-        int h = idx / pairs;
-        int i = idx % pairs;
-        float c = turn[i].x;
-        float s = turn[i].y;
-        float* v = row + h * headDim + 2 * i;
-        float a = v[0];
-        float b = v[1];
-        v[0] = __fsub_rn(__fmul_rn(a, c), __fmul_rn(b, s));
-        v[1] = __fadd_rn(__fmul_rn(a, s), __fmul_rn(b, c));
-    }
-    __syncthreads();
-    long long slot = slots[t];
-    for (int i = threadIdx.x; i < kvDim; i += blockDim.x) {
-        kcache[slot + i] = row[dim + i];
-        vcache[slot + i] = row[dim + kvDim + i];
+    for (int i = threadIdx.x; i < headDim / 2; i += blockDim.x) {
+        float a = head[2 * i];
+        float b = head[2 * i + 1];
+        if (2 * i < ropeDim) {
+            double angle = p * (double) invFreq[i];
+            float c = (float) cos(angle);
+            float s = (float) sin(angle);
+            float ra = __fsub_rn(__fmul_rn(a, c), __fmul_rn(b, s));
+            b = __fadd_rn(__fmul_rn(a, s), __fmul_rn(b, c));
+            a = ra;
+            head[2 * i] = a;
+            head[2 * i + 1] = b;
+        }
+        if (h >= heads) {
+            long long at = slots[t] + (long long) (h - heads) * headDim + 2 * i;
+            kcache[at] = a;
+            kcache[at + 1] = b;
+            vcache[at] = head[kvDim + 2 * i];
+            vcache[at + 1] = head[kvDim + 2 * i + 1];
+        }
     }
 }
 

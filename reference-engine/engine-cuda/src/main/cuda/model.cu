@@ -32,6 +32,9 @@ EMBED(f16)
 EMBED(q8_0)
 EMBED(q4_0)
 
+// Logits each thread of block_best_after loads before it compares them.
+#define BEST_AHEAD 16
+
 // The id of the first logit of row, in the CPU's TopTokens order (larger value, then lower id),
 // that ranks after (afterValue, afterIndex); -1 for afterIndex ranks every id. NaN never ranks;
 // INT_MAX when nothing does. Called by every thread of the block; all of them get the result.
@@ -41,12 +44,25 @@ __device__ int block_best_after(const float* row, int vocab, float afterValue, i
     __shared__ int result;
     float best = -INFINITY;
     int index = INT_MAX;  // none yet: -inf logits still rank, as on the CPU
-    for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
-        float v = row[i];
-        bool after = !isnan(v) && (afterIndex < 0 || v < afterValue || (v == afterValue && i > afterIndex));
-        if (after && (index == INT_MAX || v > best)) {  // i rises, so an equal value keeps the lower id
-            best = v;
-            index = i;
+    // One block walks the whole row: with one load in flight per thread it waited on memory
+    // (Nsight Compute, the 8b shape's 128k logits: 54 µs; BEST_AHEAD at a time: 16 µs). The
+    // thread still compares its logits in rising id order.
+    for (int i0 = threadIdx.x; i0 < vocab; i0 += BEST_AHEAD * blockDim.x) {
+        float values[BEST_AHEAD];
+#pragma unroll
+        for (int u = 0; u < BEST_AHEAD; u++) {
+            int i = i0 + u * blockDim.x;
+            values[u] = i < vocab ? row[i] : NAN;  // NaN never ranks
+        }
+#pragma unroll
+        for (int u = 0; u < BEST_AHEAD; u++) {
+            int i = i0 + u * blockDim.x;
+            float v = values[u];
+            bool after = !isnan(v) && (afterIndex < 0 || v < afterValue || (v == afterValue && i > afterIndex));
+            if (after && (index == INT_MAX || v > best)) {  // i rises, so an equal value keeps the lower id
+                best = v;
+                index = i;
+            }
         }
     }
     for (int o = WARP / 2; o > 0; o >>= 1) {

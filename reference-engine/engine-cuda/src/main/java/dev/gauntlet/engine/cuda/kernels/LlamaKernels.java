@@ -23,7 +23,6 @@ public final class LlamaKernels {
     private static final int NORM_THREADS = 1024;
     /** Row elements each RMSNorm thread holds, at most (activations.cu's MAX_NORM_ITEMS). */
     private static final int MAX_NORM_ITEMS = 8;
-    private static final int ROPE_THREADS = 256;
     /** Threads per attention block; a head may have at most this many dimensions. */
     public static final int ATTENTION_THREADS = 256;
     private static final int ARGMAX_THREADS = 1024;
@@ -90,8 +89,11 @@ public final class LlamaKernels {
     /** RoPE on the q and k parts of {@code n} rows of qkv, then k and v copied into the layer's cache at {@code slots}. */
     public void ropeAndStore(CUdeviceptr qkv, CUdeviceptr positions, CUdeviceptr slots, CUdeviceptr invFreq,
                              CUdeviceptr keys, CUdeviceptr values, int n, AttentionShape shape) {
-        library.kernel("rope_store").launch(stream, n, 1, ROPE_THREADS, 0, qkv, positions, slots, invFreq, keys, values,
-                shape.heads(), shape.kvHeads(), shape.headDim(), shape.ropeDim(), shape.ropeScale());
+        // One block per (q or k head, token), a thread per pair of the head.
+        int threads = (shape.headDim() / 2 + 31) / 32 * 32;
+        library.kernel("rope_store").launch(stream, shape.heads() + shape.kvHeads(), n, threads, 0, qkv, positions,
+                slots, invFreq, keys, values, shape.heads(), shape.kvHeads(), shape.headDim(), shape.ropeDim(),
+                shape.ropeScale());
     }
 
     /**
