@@ -1,47 +1,7 @@
-// RoPE, the KV-cache write, and causal attention over the paged KV cache, for decode and
-// prefill alike: every query token attends to its own sequence's positions 0..pos, which the
-// cache already holds (rope_store writes the step's own keys and values first).
+// Causal attention over the paged KV cache, for decode and prefill alike: every query token
+// attends to its own sequence's positions 0..pos, which the cache already holds (the fused QKV
+// product, matmul_rope_*, applies RoPE and writes the step's own keys and values first).
 #include "common.cuh"
-
-// qkv holds n rows of [q (heads*headDim) | k (kvHeads*headDim) | v (kvHeads*headDim)]. Rotates
-// the adjacent pairs (2i, 2i+1) of the first ropeDim dimensions of every q and k head by
-// pos/ropeScale * invFreq[i], in the CPU model's arithmetic (angle, cos and sin in double, the
-// rotation in float without fused multiply-adds), then copies k and v into slot slots[t].
-// One thread block per (head, token) over the q heads then the k heads, thread i taking pair i:
-// a single block per token left the step waiting on one multiprocessor's dependent loads.
-// A k head's block also writes that head's keys and values into the cache.
-extern "C" __global__ void rope_store(float* qkv, const int* positions, const int* slots, const float* invFreq,
-                                      float* kcache, float* vcache, int heads, int kvHeads, int headDim,
-                                      int ropeDim, float ropeScale) {
-    int h = blockIdx.x;
-    int t = blockIdx.y;
-    int dim = heads * headDim;
-    int kvDim = kvHeads * headDim;
-    float* row = qkv + (long long) t * (dim + 2 * kvDim);
-    float* head = row + h * headDim;  // k heads follow the q heads in the row
-    double p = (double) positions[t] / (double) ropeScale;
-    for (int i = threadIdx.x; i < headDim / 2; i += blockDim.x) {
-        float a = head[2 * i];
-        float b = head[2 * i + 1];
-        if (2 * i < ropeDim) {
-            double angle = p * (double) invFreq[i];
-            float c = (float) cos(angle);
-            float s = (float) sin(angle);
-            float ra = __fsub_rn(__fmul_rn(a, c), __fmul_rn(b, s));
-            b = __fadd_rn(__fmul_rn(a, s), __fmul_rn(b, c));
-            a = ra;
-            head[2 * i] = a;
-            head[2 * i + 1] = b;
-        }
-        if (h >= heads) {
-            long long at = slots[t] + (long long) (h - heads) * headDim + 2 * i;
-            kcache[at] = a;
-            kcache[at + 1] = b;
-            vcache[at] = head[kvDim + 2 * i];
-            vcache[at + 1] = head[kvDim + 2 * i + 1];
-        }
-    }
-}
 
 __device__ __forceinline__ long long kv_slot(const int* table, int p, int blockSize, int kvDim) {
     return (long long) (table[p / blockSize] * blockSize + p % blockSize) * kvDim;

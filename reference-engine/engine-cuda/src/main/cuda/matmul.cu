@@ -7,6 +7,8 @@
 // quantized block's dot product is an exact integer sum, as on the CPU.
 #include "common.cuh"
 
+#define MATMUL_ROWS_PER_BLOCK 4  // warps, and so rows, a block: LlamaKernels launches 128 threads
+
 // A block's N words of quants and its scale as loaded, before use. ggml blocks are only 2-byte
 // aligned, so the quants come as N + 1 aligned 4-byte loads around them, funnel-shifted into
 // place, rather than 2N two-byte loads. Reads up to 4 bytes past the block: matrices are
@@ -33,18 +35,97 @@ struct RawBlock {
     }
 };
 
-__device__ __forceinline__ void store_row(float* out, long long at, float v, int accumulate) {
-    out[at] = accumulate ? out[at] + v : v;
-}
+// Epilogues: what a warp does with its row's sums v[j] (every lane holds them) of inputs b0 + j,
+// j < NB (those at b0 + j >= batch unused). Every live warp of a block calls it once per pass.
+
+// out[b][r] = v, or += v when accumulating (a residual connection folded into the product).
+struct StoreRows {
+    float* out;
+    int accumulate;
+
+    template <int NB>
+    __device__ __forceinline__ void operator()(const float* v, int b0, int batch, int r, int rows) const {
+        if (threadIdx.x % WARP != 0) return;
+#pragma unroll
+        for (int j = 0; j < NB; j++) {
+            if (b0 + j < batch) {
+                long long at = (long long) (b0 + j) * rows + r;
+                out[at] = accumulate ? out[at] + v[j] : v[j];
+            }
+        }
+    }
+};
+
+// The fused QKV product's rows [q (dim) | k (kvDim) | v (kvDim)] stored with RoPE applied to the
+// adjacent pairs (2i, 2i+1) of the first ropeDim dimensions of every q and k head, by input b's
+// rotations[b * ropeDim + 2i] (cos) and [.. + 1] (sin), in the CPU model's arithmetic (floats,
+// no fused multiply-adds); k and v also copied into the cache at element slots[b]. Doing this
+// here rather than in a kernel of its own saves a launch per layer; the host computes the
+// rotations, as a double-precision cos and sin in every row's warp cost the 8b Q4_0 decode step
+// 0.12 ms. A pair's rows are warps w and w^1 of one block (4 rows a block, an even row count),
+// which swap their sums through shared memory behind a barrier of those two warps alone.
+struct RopeStore {
+    float* qkv;
+    const float* rotations;
+    const int* slots;
+    float* kcache;
+    float* vcache;
+    int dim;
+    int kvDim;
+    int headDim;
+    int ropeDim;
+
+    template <int NB>
+    __device__ __forceinline__ void operator()(const float* v, int b0, int batch, int r, int rows) const {
+        __shared__ float sums[MATMUL_ROWS_PER_BLOCK][NB];
+        int warp = threadIdx.x / WARP;
+        bool lead = threadIdx.x % WARP == 0;
+        if (lead) {
+#pragma unroll
+            for (int j = 0; j < NB; j++) sums[warp][j] = v[j];
+        }
+        pair_barrier(warp);
+        int pair = r % headDim & ~1;  // 2i
+        bool rotate = r < dim + kvDim && pair < ropeDim;
+        if (lead) {
+#pragma unroll
+            for (int j = 0; j < NB; j++) {
+                int t = b0 + j;
+                if (t >= batch) continue;
+                float x = v[j];
+                if (rotate) {
+                    float c = rotations[(long long) t * ropeDim + pair];
+                    float s = rotations[(long long) t * ropeDim + pair + 1];
+                    float other = sums[warp ^ 1][j];
+                    x = r % 2 == 0 ? __fsub_rn(__fmul_rn(x, c), __fmul_rn(other, s))
+                                   : __fadd_rn(__fmul_rn(other, s), __fmul_rn(x, c));
+                }
+                qkv[(long long) t * rows + r] = x;
+                if (r >= dim) (r < dim + kvDim ? kcache : vcache)[slots[t] + (r - dim) % kvDim] = x;
+            }
+        }
+        pair_barrier(warp);  // the next pass overwrites sums
+    }
+
+    // Named barrier 1 or 2 (0 is __syncthreads') over the 64 threads of warps w and w^1. The ids
+    // are immediates so that ptxas reserves those two barriers, not all 16.
+    __device__ __forceinline__ static void pair_barrier(int warp) {
+        if (warp < 2) {
+            asm volatile("bar.sync 1, 64;");
+        } else {
+            asm volatile("bar.sync 2, 64;");
+        }
+    }
+};
 
 // Per lane: sum over NB inputs of (integer dot) * (weight scale * input scale). The block's
 // integer dot is a functor so Q8_0 and Q4_0 share the walk. For a single Q4_0 input each lane
 // issues the loads of its next two blocks before it dots the first (8b Q4_0 batch-1 decode step
 // on the H100: 2.89 → 2.83 ms). Q8_0 then spilled under the 40-register cap and larger batches
 // measured slower, so those fetch and dot one block at a time, unrolled by the compiler.
-template <int NB, class Block, class Dot>
-__device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq, const float* xd, float* out,
-                                               int rows, int cols, int batch, int accumulate, Dot dot) {
+template <int NB, class Block, class Dot, class Epilogue>
+__device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq, const float* xd, int rows, int cols,
+                                               int batch, Dot dot, Epilogue epilogue) {
     constexpr int AHEAD = NB == 1 && Dot::WORDS == 4 ? 2 : 1;
     int r = blockIdx.x * (blockDim.x / WARP) + threadIdx.x / WARP;
     if (r >= rows) return;
@@ -81,10 +162,8 @@ __device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq,
             }
         }
 #pragma unroll
-        for (int j = 0; j < NB; j++) {
-            float v = warp_sum(acc[j]);
-            if (lane == 0 && b0 + j < batch) store_row(out, (long long) (b0 + j) * rows + r, v, accumulate);
-        }
+        for (int j = 0; j < NB; j++) acc[j] = warp_sum(acc[j]);
+        epilogue.template operator()<NB>(acc, b0, batch, r, rows);
     }
 }
 
@@ -142,9 +221,9 @@ struct dot_q4_0 {
 
 // F16 weights against fp16-rounded inputs: 8 halves (16 bytes) per lane per step, products
 // summed in float.
-template <int NB>
-__device__ __forceinline__ void f16_rows(const __half* W, const __half* x, float* out, int rows, int cols, int batch,
-                                         int accumulate) {
+template <int NB, class Epilogue>
+__device__ __forceinline__ void f16_rows(const __half* W, const __half* x, int rows, int cols, int batch,
+                                         Epilogue epilogue) {
     int r = blockIdx.x * (blockDim.x / WARP) + threadIdx.x / WARP;
     if (r >= rows) return;
     int lane = threadIdx.x % WARP;
@@ -176,28 +255,41 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, float
             }
         }
 #pragma unroll
-        for (int j = 0; j < NB; j++) {
-            float v = warp_sum(acc[j]);
-            if (lane == 0 && b0 + j < batch) store_row(out, (long long) (b0 + j) * rows + r, v, accumulate);
-        }
+        for (int j = 0; j < NB; j++) acc[j] = warp_sum(acc[j]);
+        epilogue.template operator()<NB>(acc, b0, batch, r, rows);
     }
 }
 
-// Entry points: matmul_<type>_b<NB>. The host picks the smallest NB that covers the batch,
-// up to 8. The single-input quantized kernels must fit 12 blocks on a multiprocessor (at most 40
-// registers a thread): a 6144-row product (the 8b shape's fused QKV, 1536 blocks) then runs in
-// one wave of 132 × 12 blocks rather than 1.16 waves of 10 (Nsight Compute: 10.4 → 8.9 µs).
-#define ONE_WAVE_OF_QKV __launch_bounds__(128, 12)
+// Entry points: matmul_<type>_b<NB>, and matmul_rope_<type>_b<NB> for the fused QKV product
+// (RopeStore). The host picks the smallest NB that covers the batch, up to 8. The single-input
+// quantized kernels must fit 12 blocks on a multiprocessor (at most 40 registers a thread): a
+// 6144-row product (the 8b shape's fused QKV, 1536 blocks) then runs in one wave of 132 × 12
+// blocks rather than 1.16 waves of 10 (Nsight Compute: 10.4 → 8.9 µs).
+#define ONE_WAVE_OF_QKV __launch_bounds__(MATMUL_ROWS_PER_BLOCK * WARP, 12)
 #define QUANTIZED_MATMUL(TYPE, NB, BOUNDS)                                                                       \
     extern "C" __global__ void BOUNDS matmul_##TYPE##_b##NB(const block_##TYPE* W, const int8_t* xq,           \
                                                             const float* xd, float* out, int rows, int cols,   \
                                                             int batch, int accumulate) {                       \
-        quantized_rows<NB>(W, xq, xd, out, rows, cols, batch, accumulate, dot_##TYPE{});                         \
+        quantized_rows<NB>(W, xq, xd, rows, cols, batch, dot_##TYPE{}, StoreRows{out, accumulate});            \
+    }                                                                                                          \
+    extern "C" __global__ void BOUNDS matmul_rope_##TYPE##_b##NB(                                              \
+        const block_##TYPE* W, const int8_t* xq, const float* xd, float* qkv, int rows, int cols, int batch,   \
+        const float* rotations, const int* slots, float* kcache, float* vcache, int dim, int kvDim,            \
+        int headDim, int ropeDim) {                                                                            \
+        quantized_rows<NB>(W, xq, xd, rows, cols, batch, dot_##TYPE{},                                         \
+                           RopeStore{qkv, rotations, slots, kcache, vcache, dim, kvDim, headDim, ropeDim});    \
     }
 #define F16_MATMUL(NB)                                                                                         \
     extern "C" __global__ void matmul_f16_b##NB(const __half* W, const __half* x, const float* unused,         \
                                                 float* out, int rows, int cols, int batch, int accumulate) {   \
-        f16_rows<NB>(W, x, out, rows, cols, batch, accumulate);                                                \
+        f16_rows<NB>(W, x, rows, cols, batch, StoreRows{out, accumulate});                                     \
+    }                                                                                                          \
+    extern "C" __global__ void matmul_rope_f16_b##NB(                                                          \
+        const __half* W, const __half* x, const float* unused, float* qkv, int rows, int cols, int batch,      \
+        const float* rotations, const int* slots, float* kcache, float* vcache, int dim, int kvDim,            \
+        int headDim, int ropeDim) {                                                                            \
+        f16_rows<NB>(W, x, rows, cols, batch,                                                                  \
+                     RopeStore{qkv, rotations, slots, kcache, vcache, dim, kvDim, headDim, ropeDim});          \
     }
 
 QUANTIZED_MATMUL(q8_0, 1, ONE_WAVE_OF_QKV)

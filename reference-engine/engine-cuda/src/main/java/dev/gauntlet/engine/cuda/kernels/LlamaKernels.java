@@ -77,23 +77,24 @@ public final class LlamaKernels {
      * {@code accumulate} (a residual connection folded into the product).
      */
     public void matmul(DeviceMatrix w, Activations in, CUdeviceptr out, int batch, boolean accumulate) {
-        if (in.format() != w.inputFormat()) {
-            throw new IllegalArgumentException(w.type() + " weights read " + w.inputFormat() + " inputs, got " + in.format());
-        }
-        int group = Integer.highestOneBit(Math.min(batch, MAX_GROUP) * 2 - 1); // the smallest power of two covering it
-        library.kernel("matmul_" + typeName(w.type()) + "_b" + group)
+        library.kernel("matmul_" + typeName(w.type()) + "_b" + group(w, in, batch))
                 .launch(stream, gridFor(w.rows(), ROWS_PER_MATMUL_BLOCK), 1, MATMUL_THREADS, 0,
                         w.data(), in.values(), in.scales(), out, w.rows(), w.cols(), batch, accumulate ? 1 : 0);
     }
 
-    /** RoPE on the q and k parts of {@code n} rows of qkv, then k and v copied into the layer's cache at {@code slots}. */
-    public void ropeAndStore(CUdeviceptr qkv, CUdeviceptr positions, CUdeviceptr slots, CUdeviceptr invFreq,
-                             CUdeviceptr keys, CUdeviceptr values, int n, AttentionShape shape) {
-        // One block per (q or k head, token), a thread per pair of the head.
-        int threads = (shape.headDim() / 2 + 31) / 32 * 32;
-        library.kernel("rope_store").launch(stream, shape.heads() + shape.kvHeads(), n, threads, 0, qkv, positions,
-                slots, invFreq, keys, values, shape.heads(), shape.kvHeads(), shape.headDim(), shape.ropeDim(),
-                shape.ropeScale());
+    /**
+     * The fused QKV product of {@code n} inputs into {@code qkv} as {@link #matmul} (rows {@code [q | k | v]}),
+     * with RoPE applied to the q and k parts by each token's {@code rotations} (the (cos, sin)
+     * floats of each pair of dimensions), then k and v copied into the layer's cache at
+     * {@code slots}: one kernel instead of a product and a RoPE kernel.
+     */
+    public void matmulRope(DeviceMatrix w, Activations in, CUdeviceptr qkv, int n, CUdeviceptr rotations,
+                           CUdeviceptr slots, CUdeviceptr keys, CUdeviceptr values, AttentionShape shape) {
+        library.kernel("matmul_rope_" + typeName(w.type()) + "_b" + group(w, in, n))
+                .launch(stream, gridFor(w.rows(), ROWS_PER_MATMUL_BLOCK), 1, MATMUL_THREADS, 0,
+                        w.data(), in.values(), in.scales(), qkv, w.rows(), w.cols(), n, rotations, slots, keys,
+                        values, shape.heads() * shape.headDim(), shape.kvHeads() * shape.headDim(), shape.headDim(),
+                        shape.ropeDim());
     }
 
     /**
@@ -155,6 +156,14 @@ public final class LlamaKernels {
         library.kernel("top_k_sample").launch(stream, rows, 1, ARGMAX_THREADS, 0, logits, k, invT, uniform, out, vocab);
     }
 
+    /** Inputs per pass over a weight row: the smallest power of two covering the batch, up to 8. */
+    private static int group(DeviceMatrix w, Activations in, int batch) {
+        if (in.format() != w.inputFormat()) {
+            throw new IllegalArgumentException(w.type() + " weights read " + w.inputFormat() + " inputs, got " + in.format());
+        }
+        return Integer.highestOneBit(Math.min(batch, MAX_GROUP) * 2 - 1);
+    }
+
     private static String typeName(GgmlType type) {
         return type.name().toLowerCase(Locale.ROOT);
     }
@@ -167,7 +176,7 @@ public final class LlamaKernels {
         return (int) grid;
     }
 
-    /** The attention geometry the RoPE and attention kernels need. */
-    public record AttentionShape(int heads, int kvHeads, int headDim, int ropeDim, float ropeScale) {
+    /** The attention geometry the fused QKV product (RoPE) and attention kernels need. */
+    public record AttentionShape(int heads, int kvHeads, int headDim, int ropeDim) {
     }
 }

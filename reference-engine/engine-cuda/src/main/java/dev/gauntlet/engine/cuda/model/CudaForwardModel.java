@@ -2,7 +2,6 @@ package dev.gauntlet.engine.cuda.model;
 
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import dev.gauntlet.engine.cuda.driver.CudaStream;
-import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.cuda.kernels.Activations;
 import dev.gauntlet.engine.cuda.kernels.DeviceMatrix;
 import dev.gauntlet.engine.cuda.kernels.KernelLibrary;
@@ -25,17 +24,17 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * The Llama forward pass on one CUDA device, step for step the CPU {@link
- * dev.gauntlet.engine.model.LlamaModel}: embedding, then per block RMSNorm → fused QKV product →
- * RoPE and KV write → attention over the paged cache → output product added to the residual →
- * RMSNorm → fused gate/up product → SwiGLU → down product added to the residual, then the final
- * norm and output head for the rows the chunks ask for. Matrix inputs are rounded as the CPU
+ * dev.gauntlet.engine.model.LlamaModel}: embedding, then per block RMSNorm → fused QKV product,
+ * RoPE and the KV write done in its epilogue → attention over the paged cache → output product
+ * added to the residual → RMSNorm → fused gate/up product → SwiGLU → down product added to the
+ * residual, then the final norm and output head for the rows the chunks ask for. Matrix inputs are rounded as the CPU
  * rounds them, so both backends multiply the same numbers.
  *
  * <p>Weights are uploaded once; the KV cache ({@link #newKvCache}) lives in device memory; the
  * scheduler drives this model exactly as the CPU one. Only the step's metadata goes to the
  * device and only logits (or, through {@link #greedy} and {@link #sample}, token ids) come back. A decode step (one
  * token per sequence) is captured as a CUDA graph per batch size on first use and replayed
- * after, so its ~10 kernels per layer cost one launch. Not thread-safe: one engine thread runs
+ * after, so its ~8 kernels per layer cost one launch. Not thread-safe: one engine thread runs
  * the steps, as with the CPU model.
  */
 public final class CudaForwardModel implements ForwardModel, AutoCloseable {
@@ -47,7 +46,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
     private final DeviceWeights weights;
     private final LlamaKernels kernels;
     private final StepBuffers buffers;
-    private final DeviceBuffer invFreq;
+    private final float[] invFreq;
     private final AttentionShape shape;
     private final CudaStream stream;
     private final DecodeGraphs graphs;
@@ -75,11 +74,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         this.kernels = new LlamaKernels(library, stream);
         kernels.prepareAttention(config.headDim(), config.contextLength());
         this.buffers = new StepBuffers(device, config);
-        float[] freq = config.ropeInverseFrequencies();
-        this.invFreq = device.allocate((long) freq.length * Float.BYTES, "RoPE frequencies");
-        invFreq.copyFrom(freq);
-        this.shape = new AttentionShape(config.heads(), config.kvHeads(), config.headDim(), config.ropeDim(),
-                config.ropeScale());
+        this.invFreq = config.ropeInverseFrequencies();
+        this.shape = new AttentionShape(config.heads(), config.kvHeads(), config.headDim(), config.ropeDim());
     }
 
     /**
@@ -122,7 +118,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
      */
     public long kvCacheBytes(double gpuMemoryUtilization, int maxTokensPerStep) {
         device.makeCurrent();
-        buffers.ensure(maxTokensPerStep, maxTokensPerStep, 4 * maxTokensPerStep + maxTokensPerStep);
+        buffers.ensure(maxTokensPerStep, maxTokensPerStep,
+                StepMetadata.intsBeforeTables(maxTokensPerStep, maxTokensPerStep, config.ropeDim()));
         return KvMemoryBudget.bytes(device.memoryInfo(), gpuMemoryUtilization);
     }
 
@@ -198,7 +195,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         device.makeCurrent();
         DeviceKvStorage kv = cache.storage(DeviceKvStorage.class);
         StepLayout step = new StepLayout(chunks, cache, config);
-        StepMetadata meta = StepMetadata.of(step);
+        StepMetadata meta = StepMetadata.of(step, invFreq, config.ropeScale());
         buffers.ensure(step.tokens(), step.logitRows(), meta.length());
         buffers.meta().copyFrom(meta.packed(), meta.length());
         if (useGraphs && isDecode(step)) {
@@ -226,6 +223,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         CUdeviceptr m = buffers.meta().pointer();
         CUdeviceptr positions = m.withByteOffset(4L * meta.positions());
         CUdeviceptr slots = m.withByteOffset(4L * meta.slots());
+        CUdeviceptr rotations = m.withByteOffset(4L * meta.rotations());
         CUdeviceptr tableStarts = m.withByteOffset(4L * meta.tableStarts());
         CUdeviceptr blocks = m.withByteOffset(4L * meta.blocks());
         CUdeviceptr x = buffers.x();
@@ -236,8 +234,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         for (int l = 0; l < config.layers(); l++) {
             DeviceWeights.Layer layer = weights.layer(l);
             kernels.rmsNorm(x, layer.attnNorm(), null, n, dim, eps, input(layer.qkv()));
-            kernels.matmul(layer.qkv(), input(layer.qkv()), buffers.qkv(), n, false);
-            kernels.ropeAndStore(buffers.qkv(), positions, slots, invFreq.pointer(), kv.keys(l), kv.values(l), n, shape);
+            kernels.matmulRope(layer.qkv(), input(layer.qkv()), buffers.qkv(), n, rotations, slots, kv.keys(l),
+                    kv.values(l), shape);
             if (config.headDim() % 32 == 0) {  // a head is whole Q8_0 blocks: attention rounds its own output
                 kernels.attention(buffers.qkv(), kv.keys(l), kv.values(l), input(layer.wo()), positions, tableStarts,
                         blocks, blockSize, n, maxLen, shape);
@@ -270,7 +268,6 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         graphs.close();
         stream.close();
         buffers.close();
-        invFreq.close();
         weights.close();
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class StepMetadataTest {
 
     @Test
-    void packsIdsPositionsSlotsTablesAndLogitRows() {
+    void packsIdsPositionsSlotsLogitRowsRotationsAndTables() {
         var config = ModelShape.TINY.config();
         PagedKvCache cache = new PagedKvCache(config.layers(), config.kvDim(), 4, 16);
         BlockTable holdsBlockZero = new BlockTable();
@@ -29,7 +29,8 @@ class StepMetadataTest {
                 new SequenceChunk(b, new int[] {1, 2, 3}, 0, true)),    // prefill with every row's logits
                 cache, config);
 
-        StepMetadata m = StepMetadata.of(step);
+        float[] invFreq = config.ropeInverseFrequencies();
+        StepMetadata m = StepMetadata.of(step, invFreq, config.ropeScale());
 
         int kv = config.kvDim();
         int[] p = m.packed();
@@ -39,7 +40,12 @@ class StepMetadataTest {
         assertArrayEquals(new int[] {9 * kv, 12 * kv, 13 * kv, 14 * kv}, Arrays.copyOfRange(p, m.slots(), m.slots() + 4));
         assertArrayEquals(new int[] {0, 2, 2, 2}, Arrays.copyOfRange(p, m.tableStarts(), m.tableStarts() + 4));
         assertArrayEquals(new int[] {0, 1, 2, 3}, Arrays.copyOfRange(p, m.logitTokens(), m.logitTokens() + 4));
+        // token 3 (position 2), pair 1: the cos and sin the CPU model's RoPE takes
+        int rope = config.ropeDim();
+        double angle = 2 / (double) config.ropeScale() * invFreq[1];
+        assertEquals((float) Math.cos(angle), Float.intBitsToFloat(p[m.rotations() + 3 * rope + 2]));
+        assertEquals((float) Math.sin(angle), Float.intBitsToFloat(p[m.rotations() + 3 * rope + 3]));
         assertArrayEquals(new int[] {1, 2, 3}, Arrays.copyOfRange(p, m.blocks(), m.length()));
-        assertEquals(4 * 4 + 4 + 3, m.length());
+        assertEquals(4 * 4 + 4 + 4 * rope + 3, m.length());
     }
 }
