@@ -32,9 +32,10 @@ import jdk.incubator.vector.VectorSpecies;
  * then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11 significant
  * bits) and added into one accumulator, block after block, as llama.cpp's SIMD kernels do. Which
  * products share a lane is fixed per type (Q8_0: elements {@code 2j, 2j+1} of each run of
- * {@code 2L}; Q4_0: {@code j, j+16}), and the batch kernels' unpacked layouts follow it. Folding the scales into the operands would save work per input but round every
- * product, and llama.cpp conformance of quantized models depends on matching its rounding: a
- * tiny shift in an activation flips its Q8_0 rounding downstream.
+ * {@code 2L}; Q4_0: {@code j, j+16}), and the batch kernels' unpacked layouts follow it.
+ * Folding the scales into the operands would save work per input but round every product, and
+ * llama.cpp conformance of quantized models depends on matching its rounding: a tiny shift in an
+ * activation flips its Q8_0 rounding downstream.
  * </ul>
  */
 public final class VectorKernels {
@@ -272,7 +273,7 @@ public final class VectorKernels {
     /**
      * Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}, each
      * run of {@code 2L} values stored even positions first, then odd ({@link
-     * Q8Activations#pairedQ}'s order): float lane {@code j} of the batch kernel then sums the
+     * Q8Activations#tileQ}'s order): float lane {@code j} of the batch kernel then sums the
      * same two products as int lane {@code j} of {@link #dotQ8_0}.
      */
     public static void decodeQ8_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {

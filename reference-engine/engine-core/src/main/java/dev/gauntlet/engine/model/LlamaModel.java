@@ -18,12 +18,12 @@ import java.util.List;
 public final class LlamaModel implements ForwardModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
-    private final float[] ropeInvFreq;
+    private final RopeRotations rope;
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights) {
         this.config = config;
         this.weights = weights;
-        this.ropeInvFreq = config.ropeInverseFrequencies();
+        this.rope = new RopeRotations(config);
     }
 
     @Override
@@ -61,6 +61,11 @@ public final class LlamaModel implements ForwardModel {
         float[] proj = new float[n * dim];
         float[] gate = new float[n * ffn];
         float[] up = new float[n * ffn];
+        int perToken = rope.floatsPerPosition();
+        float[] rotations = new float[n * perToken];
+        for (int t = 0; t < n; t++) {
+            rope.write(step.position(t), rotations, t * perToken);
+        }
 
         for (int l = 0; l < config.layers(); l++) {
             LlamaWeights.Layer layer = weights.layers()[l];
@@ -69,8 +74,8 @@ public final class LlamaModel implements ForwardModel {
             layer.wk().matmul(xb, k, n);
             layer.wv().matmul(xb, v, n);
             for (int t = 0; t < n; t++) {
-                rope(q, t * dim, config.heads(), step.position(t));
-                rope(k, t * kvDim, config.kvHeads(), step.position(t));
+                rotate(q, t * dim, config.heads(), rotations, t * perToken);
+                rotate(k, t * kvDim, config.kvHeads(), rotations, t * perToken);
                 int slot = step.slot(t);
                 System.arraycopy(k, t * kvDim, cache.keys(l), slot, kvDim);
                 System.arraycopy(v, t * kvDim, cache.values(l), slot, kvDim);
@@ -122,14 +127,15 @@ public final class LlamaModel implements ForwardModel {
         });
     }
 
-    /** Rotates the adjacent pairs of the first {@code ropeDim} dimensions of each head. */
-    private void rope(float[] vec, int offset, int heads, int pos) {
+    /**
+     * Rotates the adjacent pairs of the first {@code ropeDim} dimensions of each head by the
+     * (cos, sin) pairs at {@code rotations[at...]} ({@link RopeRotations#write}).
+     */
+    private void rotate(float[] vec, int offset, int heads, float[] rotations, int at) {
         int headDim = config.headDim();
-        double p = pos / (double) config.ropeScale();
-        for (int i = 0; i < ropeInvFreq.length; i++) {
-            double angle = p * ropeInvFreq[i];
-            float cos = (float) Math.cos(angle);
-            float sin = (float) Math.sin(angle);
+        for (int i = 0; i < rope.floatsPerPosition() / 2; i++) {
+            float cos = rotations[at + 2 * i];
+            float sin = rotations[at + 2 * i + 1];
             for (int h = 0; h < heads; h++) {
                 int j = offset + h * headDim + 2 * i;
                 float a = vec[j];

@@ -13,6 +13,7 @@ import dev.gauntlet.engine.kv.PagedKvCache;
 import dev.gauntlet.engine.model.ForwardModel;
 import dev.gauntlet.engine.model.LlamaConfig;
 import dev.gauntlet.engine.model.LlamaWeights;
+import dev.gauntlet.engine.model.RopeRotations;
 import dev.gauntlet.engine.model.SequenceChunk;
 import dev.gauntlet.engine.model.StepLayout;
 import dev.gauntlet.engine.sampling.TokenDraw;
@@ -46,7 +47,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
     private final DeviceWeights weights;
     private final LlamaKernels kernels;
     private final StepBuffers buffers;
-    private final float[] invFreq;
+    private final RopeRotations rope;
     private final AttentionShape shape;
     private final CudaStream stream;
     private final DecodeGraphs graphs;
@@ -74,7 +75,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         this.kernels = new LlamaKernels(library, stream);
         kernels.prepareAttention(config.headDim(), config.contextLength());
         this.buffers = new StepBuffers(device, config);
-        this.invFreq = config.ropeInverseFrequencies();
+        this.rope = new RopeRotations(config);
         this.shape = new AttentionShape(config.heads(), config.kvHeads(), config.headDim(), config.ropeDim());
     }
 
@@ -195,7 +196,7 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         device.makeCurrent();
         DeviceKvStorage kv = cache.storage(DeviceKvStorage.class);
         StepLayout step = new StepLayout(chunks, cache, config);
-        StepMetadata meta = StepMetadata.of(step, invFreq, config.ropeScale());
+        StepMetadata meta = StepMetadata.of(step, rope);
         buffers.ensure(step.tokens(), step.logitRows(), meta.length());
         buffers.meta().copyFrom(meta.packed(), meta.length());
         if (useGraphs && isDecode(step)) {

@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.cuda.model;
 
 import dev.gauntlet.engine.kv.BlockTable;
+import dev.gauntlet.engine.model.RopeRotations;
 import dev.gauntlet.engine.model.SequenceChunk;
 import dev.gauntlet.engine.model.StepLayout;
 
@@ -26,13 +27,15 @@ public final class StepMetadata {
     }
 
     /**
-     * Packs {@code step}, with the rotations of RoPE with inverse frequencies {@code invFreq}
-     * (one per pair of dimensions) at positions scaled down by {@code ropeScale}.
+     * Packs {@code step}, with each token's {@code rope} rotations: computed here once per token
+     * rather than on the device, where the fused QKV product's every row would take a
+     * double-precision cos and sin.
      */
-    public static StepMetadata of(StepLayout step, float[] invFreq, float ropeScale) {
+    public static StepMetadata of(StepLayout step, RopeRotations rope) {
         int n = step.tokens();
         int rows = step.logitRows();
-        int ropeDim = 2 * invFreq.length;
+        int ropeDim = rope.floatsPerPosition();
+        float[] rotation = new float[ropeDim];
         int tableInts = 0;
         for (SequenceChunk c : step.chunks()) {
             tableInts += c.blocks().size();
@@ -52,25 +55,14 @@ public final class StepMetadata {
                 packed[n + t] = step.position(t);
                 packed[2 * n + t] = step.slot(t);
                 packed[3 * n + t] = tableStart;
-                rotations(step.position(t), invFreq, ropeScale, packed, 4 * n + rows + t * ropeDim);
+                rope.write(step.position(t), rotation, 0);
+                for (int f = 0; f < ropeDim; f++) {
+                    packed[4 * n + rows + t * ropeDim + f] = Float.floatToRawIntBits(rotation[f]);
+                }
             }
         }
         System.arraycopy(step.logitTokens(), 0, packed, 4 * n, rows);
         return new StepMetadata(packed, n, rows, ropeDim);
-    }
-
-    /**
-     * The (cos, sin) of each pair's angle at {@code pos}, as float bits, in the CPU model's
-     * arithmetic (LlamaModel.rope): computed here once per token rather than on the device, where
-     * the fused QKV product's every row would take a double-precision cos and sin.
-     */
-    private static void rotations(int pos, float[] invFreq, float ropeScale, int[] out, int at) {
-        double p = pos / (double) ropeScale;
-        for (int i = 0; i < invFreq.length; i++) {
-            double angle = p * invFreq[i];
-            out[at + 2 * i] = Float.floatToRawIntBits((float) Math.cos(angle));
-            out[at + 2 * i + 1] = Float.floatToRawIntBits((float) Math.sin(angle));
-        }
     }
 
     /** Ints of a step's metadata for {@code tokens} tokens and {@code rows} logit rows, block tables aside. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gauntlet.engine.kv.BlockTable;
 import dev.gauntlet.engine.kv.PagedKvCache;
+import dev.gauntlet.engine.model.RopeRotations;
 import dev.gauntlet.engine.model.SequenceChunk;
 import dev.gauntlet.engine.model.StepLayout;
 import dev.gauntlet.engine.synth.ModelShape;
@@ -30,7 +31,7 @@ class StepMetadataTest {
                 cache, config);
 
         float[] invFreq = config.ropeInverseFrequencies();
-        StepMetadata m = StepMetadata.of(step, invFreq, config.ropeScale());
+        StepMetadata m = StepMetadata.of(step, new RopeRotations(config));
 
         int kv = config.kvDim();
         int[] p = m.packed();
