@@ -68,12 +68,12 @@ def measure(shape, batches, prompt, steps):
 
 
 def ours(path):
-    """Our decode tokens/s by (shape, batch): F16 rows replayed as graphs, from the benchmark's table."""
+    """Our decode tokens/s by (shape, batch): F16 rows of one rank replayed as graphs, from the benchmark's table."""
     found = {}
     for line in open(path):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 7 and cells[1] == "f16" and cells[2] == "decode, graph":
-            found[(cells[0], int(cells[3]))] = float(cells[6])
+        if len(cells) >= 8 and cells[1] == "f16" and cells[2] == "1" and cells[3] == "decode, graph":
+            found[(cells[0], int(cells[4]))] = float(cells[7])
     return found
 
 

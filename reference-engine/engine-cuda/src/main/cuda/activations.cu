@@ -12,10 +12,15 @@
 // Thread t holds elements t, t + blockDim.x, ... of x and w in registers from the one pass that
 // sums the squares: element t + k*blockDim.x is lane t%32 of the aligned block t/32 +
 // k*blockDim.x/32, so each warp then stores whole blocks without reading the row again.
+// With tensor parallelism, `parts` points at the ranks' partial sums of the last row-parallel
+// product: the row first becomes x + (parts[0] + parts[1] + ...), in rank order on every rank
+// so that all keep the same residual stream, and is written back (the all-reduce).
 template <class Out>
-__device__ void rmsnorm(const float* x, const float* w, const int* rows, Out out, int dim, float eps) {
+__device__ void rmsnorm(float* x, const float* w, const int* rows, Out out, int dim, float eps,
+                        const float* const* parts, int ranks) {
     int r = blockIdx.x;
-    const float* xr = x + (long long) (rows ? rows[r] : r) * dim;
+    long long offset = (long long) (rows ? rows[r] : r) * dim;
+    float* xr = x + offset;
     float xs[MAX_NORM_ITEMS];
     float ws[MAX_NORM_ITEMS];
     float ss = 0.f;
@@ -24,6 +29,12 @@ __device__ void rmsnorm(const float* x, const float* w, const int* rows, Out out
         int i = threadIdx.x + k * blockDim.x;
         if (i < dim) {
             xs[k] = xr[i];
+            if (parts) {
+                float sum = __ldcg(parts[0] + offset + i);
+                for (int p = 1; p < ranks; p++) sum = __fadd_rn(sum, __ldcg(parts[p] + offset + i));
+                xs[k] = __fadd_rn(xs[k], sum);
+                xr[i] = xs[k];
+            }
             ws[k] = w[i];
             ss += xs[k] * xs[k];
         }
@@ -37,14 +48,14 @@ __device__ void rmsnorm(const float* x, const float* w, const int* rows, Out out
     }
 }
 
-extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_q8_0(const float* x, const float* w, const int* rows, int8_t* q, float* d,
-                                        int dim, float eps) {
-    rmsnorm(x, w, rows, ActQ8_0{q, d}, dim, eps);
+extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_q8_0(float* x, const float* w, const int* rows, int8_t* q, float* d,
+                                        int dim, float eps, const float* const* parts, int ranks) {
+    rmsnorm(x, w, rows, ActQ8_0{q, d}, dim, eps, parts, ranks);
 }
 
-extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_f16(const float* x, const float* w, const int* rows, __half* h, float* unused,
-                                       int dim, float eps) {
-    rmsnorm(x, w, rows, ActF16{h}, dim, eps);
+extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_f16(float* x, const float* w, const int* rows, __half* h, float* unused,
+                                       int dim, float eps, const float* const* parts, int ranks) {
+    rmsnorm(x, w, rows, ActF16{h}, dim, eps, parts, ranks);
 }
 
 // gu holds n rows of [gate (ffn) | up (ffn)]; writes silu(gate) * up, n rows of ffn.

@@ -28,5 +28,16 @@ public interface ComputeBackend {
      * @throws BackendUnavailableException when the backend cannot run here
      * @throws IllegalArgumentException when the backend cannot run this model (a weight type or shape it lacks kernels for)
      */
-    PlacedModel place(LoadedModel loaded);
+    default PlacedModel place(LoadedModel loaded) {
+        return place(loaded, 1);
+    }
+
+    /**
+     * As {@link #place(LoadedModel)}, split over {@code tensorParallel} devices ({@code --tp}).
+     *
+     * @throws BackendUnavailableException when the backend cannot run here, or has fewer devices
+     * @throws IllegalArgumentException when the backend cannot split, or the model does not split
+     *     over that many devices (the message names the dimension)
+     */
+    PlacedModel place(LoadedModel loaded, int tensorParallel);
 }

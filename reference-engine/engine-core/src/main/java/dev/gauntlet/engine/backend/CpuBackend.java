@@ -21,8 +21,13 @@ final class CpuBackend implements ComputeBackend {
         return Optional.empty();
     }
 
+    /** @throws IllegalArgumentException for any {@code tensorParallel} but 1: the CPU is one device */
     @Override
-    public PlacedModel place(LoadedModel loaded) {
+    public PlacedModel place(LoadedModel loaded, int tensorParallel) {
+        if (tensorParallel != 1) {
+            throw new IllegalArgumentException("--tp " + tensorParallel + " needs a GPU backend (--backend cuda):"
+                    + " the CPU backend runs on one device");
+        }
         return new OnCpu(loaded);
     }
 

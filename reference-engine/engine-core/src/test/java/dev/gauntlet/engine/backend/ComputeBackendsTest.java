@@ -61,6 +61,9 @@ class ComputeBackendsTest {
             PagedKvCache cache = placed.newKvCache(KvSizing.ofBytes(budget), 16, 512);
             var c = ModelShape.TINY.config();
             assertEquals(PagedKvCache.blocksForBudget(budget, c.layers(), c.kvDim(), 16), cache.totalBlocks());
+            assertEquals("--tp 2 needs a GPU backend (--backend cuda): the CPU backend runs on one device",
+                    assertThrows(IllegalArgumentException.class, () -> ComputeBackends.named("cpu").place(loaded, 2))
+                            .getMessage());
         }
     }
 }

@@ -9,15 +9,18 @@ import dev.gauntlet.engine.model.ForwardModel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A model whose weights and KV caches live on one CUDA device; closing it frees them and releases the device. */
+/**
+ * A model whose weights and KV caches live on CUDA devices (one, or one per tensor-parallel
+ * rank); closing it frees them and releases the devices.
+ */
 final class CudaPlacedModel implements PlacedModel {
-    private final CudaDevice device;
+    private final List<CudaDevice> devices;
     private final CudaForwardModel model;
     private final List<PagedKvCache> caches = new ArrayList<>();
     private boolean closed;
 
-    CudaPlacedModel(CudaDevice device, CudaForwardModel model) {
-        this.device = device;
+    CudaPlacedModel(List<CudaDevice> devices, CudaForwardModel model) {
+        this.devices = devices;
         this.model = model;
     }
 
@@ -33,10 +36,13 @@ final class CudaPlacedModel implements PlacedModel {
 
     @Override
     public long weightBytes() {
-        return model.weights().deviceBytes();
+        return model.weightDeviceBytes();
     }
 
-    /** Sized by {@link KvSizing#gpuMemoryUtilization()}; the CPU byte budget does not apply. */
+    /**
+     * Sized by {@link KvSizing#gpuMemoryUtilization()} on every device; the CPU byte budget does
+     * not apply.
+     */
     @Override
     public synchronized PagedKvCache newKvCache(KvSizing sizing, int blockSize, int maxTokensPerStep) {
         long bytes = model.kvCacheBytes(sizing.gpuMemoryUtilization(), maxTokensPerStep);
@@ -51,10 +57,9 @@ final class CudaPlacedModel implements PlacedModel {
             return;
         }
         closed = true;
-        device.makeCurrent();
         caches.forEach(PagedKvCache::close);
         caches.clear();
         model.close();
-        device.close();
+        devices.forEach(CudaDevice::close);
     }
 }

@@ -4,6 +4,7 @@ import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import dev.gauntlet.engine.cuda.kernels.KernelLibrary;
 import dev.gauntlet.engine.cuda.model.CudaForwardModel;
 import dev.gauntlet.engine.cuda.model.DeviceWeights;
+import dev.gauntlet.engine.cuda.parallel.TensorParallelPlan;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kv.BlockTable;
 import dev.gauntlet.engine.kv.PagedKvCache;
@@ -15,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -26,8 +30,11 @@ import java.util.SplittableRandom;
  * prefill speed of one prompt. Decode is timed with every kernel launched from Java and with
  * the step replayed as a CUDA graph. Weights are drawn on the device ({@link DeviceWeights#random}).
  *
+ * <p>With {@code --tp 1,2} each model also runs split over 2 tensor-parallel ranks, rank r on
+ * device r (modulo the devices present); the roofline then counts the bandwidth of every GPU used.
+ *
  * <p>Usage: {@code CudaDecodeBenchmark [--shapes 1b,8b] [--types f16,q8_0,q4_0]
- * [--batches 1,8,64] [--prompt 32] [--steps 64] [--prefill 512] [--out results.md]}
+ * [--batches 1,8,64] [--tp 1,2] [--prompt 32] [--steps 64] [--prefill 512] [--out results.md]}
  */
 public final class CudaDecodeBenchmark {
     private static final int BLOCK_SIZE = 16;
@@ -37,69 +44,97 @@ public final class CudaDecodeBenchmark {
     }
 
     /** One measured configuration. */
-    record Row(String shape, GgmlType type, String phase, int batch, double tokensPerSecond, double stepMillis,
-               long weightBytes, double rooflineTokensPerSecond) {
+    record Row(Run run, String phase, int batch, double tokensPerSecond, double stepMillis,
+               double rooflineTokensPerSecond) {
 
         Row phase(String name) {
-            return new Row(shape, type, name, batch, tokensPerSecond, stepMillis, weightBytes, rooflineTokensPerSecond);
+            return new Row(run, name, batch, tokensPerSecond, stepMillis, rooflineTokensPerSecond);
         }
 
         String markdown() {
             String roof = rooflineTokensPerSecond > 0
                     ? String.format(Locale.ROOT, "%.0f | %.1f%%", rooflineTokensPerSecond, 100 * tokensPerSecond / rooflineTokensPerSecond)
                     : "- | -";
-            return String.format(Locale.ROOT, "| %s | %s | %s | %d | %.3f | %.2f | %.1f | %s |", shape,
-                    type.name().toLowerCase(Locale.ROOT), phase, batch, weightBytes / 1e9, stepMillis, tokensPerSecond, roof);
+            return String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.3f | %.2f | %.1f | %s |", run.shape(),
+                    run.type().name().toLowerCase(Locale.ROOT), run.parallel(), phase, batch, run.weightBytes() / 1e9,
+                    stepMillis, tokensPerSecond, roof);
         }
     }
 
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(args);
         List<Row> rows = new ArrayList<>();
-        try (CudaDevice device = CudaDevice.open(0)) {
-            KernelLibrary library = new KernelLibrary(device);
-            double bandwidth = CopyBandwidth.measure(device, 1L << 30, 21);
-            String header = String.format(Locale.ROOT, "device: %s; device-to-device copy bandwidth %.0f GB/s (read + write, median of 21 copies of 1 GiB)",
-                    device.name(), bandwidth / 1e9);
+        int available = CudaDevice.count();
+        Map<Integer, CudaDevice> opened = new TreeMap<>();
+        Map<Integer, KernelLibrary> libraries = new HashMap<>();
+        try {
+            CudaDevice first = opened.computeIfAbsent(0, CudaDevice::open);
+            double bandwidth = CopyBandwidth.measure(first, 1L << 30, 21);
+            String header = String.format(Locale.ROOT, "device: %s (%d found); device-to-device copy bandwidth %.0f GB/s"
+                    + " (read + write, median of 21 copies of 1 GiB, on device 0)", first.name(), available, bandwidth / 1e9);
             System.out.println(header);
             for (String shapeName : o.shapes) {
                 ModelShape shape = ModelShape.named(shapeName);
                 LlamaConfig config = shape.config();
                 for (GgmlType type : o.types) {
-                    try (CudaForwardModel model = new CudaForwardModel(device, library, config,
-                            DeviceWeights.random(device, library, config, type, shape.tiedEmbeddings(), 7))) {
-                        long bytes = model.weights().bytesPerStep();
-                        for (int batch : o.batches) {
-                            for (boolean graphs : new boolean[] {false, true}) {
-                                model.useGraphs(graphs);
-                                Row r = decode(model, shape.name(), type, batch, o, bytes, bandwidth);
-                                rows.add(r.phase(graphs ? "decode, graph" : "decode"));
+                    for (int tp : o.tensorParallel) {
+                        // Rank r on device r modulo those present: with fewer devices than ranks,
+                        // ranks share one, which measures the parallel code's cost but not its gain.
+                        List<CudaDevice> devices = new ArrayList<>();
+                        for (int r = 0; r < tp; r++) {
+                            devices.add(opened.computeIfAbsent(r % available, CudaDevice::open));
+                        }
+                        CudaDevice.enablePeerAccess(devices);
+                        int gpus = Math.min(tp, available);
+                        String parallel = tp + (gpus < tp ? " on " + gpus + " GPU" : "");
+                        TensorParallelPlan plan = new TensorParallelPlan(config, tp);
+                        List<CudaForwardModel.RankWeights> placed = new ArrayList<>();
+                        for (int r = 0; r < tp; r++) {
+                            CudaDevice d = devices.get(r);
+                            KernelLibrary library = libraries.computeIfAbsent(d.ordinal(), i -> new KernelLibrary(d));
+                            placed.add(new CudaForwardModel.RankWeights(d, library,
+                                    DeviceWeights.random(d, library, plan, r, type, shape.tiedEmbeddings(), 7)));
+                        }
+                        try (CudaForwardModel model = new CudaForwardModel(plan, placed)) {
+                            Run run = new Run(shape.name(), type, parallel, model.weightBytesPerStep(), bandwidth * gpus);
+                            for (int batch : o.batches) {
+                                for (boolean graphs : new boolean[] {false, true}) {
+                                    model.useGraphs(graphs);
+                                    rows.add(decode(model, run, batch, o).phase(graphs ? "decode, graph" : "decode"));
+                                    System.out.println(rows.getLast().markdown());
+                                }
+                            }
+                            if (o.prefill > 0) {
+                                rows.add(prefill(model, run, o.prefill));
                                 System.out.println(rows.getLast().markdown());
                             }
-                        }
-                        if (o.prefill > 0) {
-                            Row r = prefill(model, shape.name(), type, o.prefill, bytes);
-                            rows.add(r);
-                            System.out.println(r.markdown());
                         }
                     }
                 }
             }
             StringBuilder table = new StringBuilder(header).append("\n\n")
-                    .append("| shape | type | phase | batch | weights/step (GB) | step (ms) | tokens/s | roofline tokens/s | % of roofline |\n")
-                    .append("|---|---|---|---|---|---|---|---|---|\n");
+                    .append("| shape | type | tp | phase | batch | weights/step (GB) | step (ms) | tokens/s | roofline tokens/s | % of roofline |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|---|\n");
             rows.forEach(r -> table.append(r.markdown()).append('\n'));
             System.out.println();
             System.out.print(table);
             if (o.out != null) {
                 Files.writeString(o.out, table);
             }
+        } finally {
+            opened.values().forEach(CudaDevice::close);
         }
     }
 
+    /**
+     * One model under test: its shape, type and ranks, the weight bytes a step reads (all ranks'),
+     * and the copy bandwidth of the GPUs it runs on together.
+     */
+    private record Run(String shape, GgmlType type, String parallel, long weightBytes, double bandwidth) {
+    }
+
     /** {@code batch} sequences prefilled with random prompts, then timed greedy decode steps. */
-    private static Row decode(CudaForwardModel model, String shape, GgmlType type, int batch, Options o, long bytes,
-                              double bandwidth) {
+    private static Row decode(CudaForwardModel model, Run run, int batch, Options o) {
         LlamaConfig c = model.config();
         int positions = o.prompt + WARMUP_STEPS + o.steps;
         try (PagedKvCache cache = model.newKvCache(
@@ -128,12 +163,12 @@ public final class CudaDecodeBenchmark {
             }
             Arrays.sort(stepSeconds);
             double median = stepSeconds[stepSeconds.length / 2];
-            return new Row(shape, type, "decode", batch, batch / median, median * 1e3, bytes, batch * bandwidth / bytes);
+            return new Row(run, "decode", batch, batch / median, median * 1e3, batch * run.bandwidth() / run.weightBytes());
         }
     }
 
     /** One prompt of {@code length} tokens in one step, after one warm-up prefill (the median of 3). */
-    private static Row prefill(CudaForwardModel model, String shape, GgmlType type, int length, long bytes) {
+    private static Row prefill(CudaForwardModel model, Run run, int length) {
         LlamaConfig c = model.config();
         try (PagedKvCache cache = model.newKvCache(
                 PagedKvCache.bytesPerBlock(c.layers(), c.kvDim(), BLOCK_SIZE) * (length / BLOCK_SIZE + 1), BLOCK_SIZE)) {
@@ -149,7 +184,7 @@ public final class CudaDecodeBenchmark {
                 seconds[i] = (System.nanoTime() - t0) / 1e9;
             }
             Arrays.sort(seconds);
-            return new Row(shape, type, "prefill", 1, length / seconds[1], seconds[1] * 1e3, bytes, 0);
+            return new Row(run, "prefill", 1, length / seconds[1], seconds[1] * 1e3, 0);
         }
     }
 
@@ -160,13 +195,14 @@ public final class CudaDecodeBenchmark {
     }
 
     /** Command-line options. */
-    private record Options(List<String> shapes, List<GgmlType> types, int[] batches, int prompt, int steps, int prefill,
-                           Path out) {
+    private record Options(List<String> shapes, List<GgmlType> types, int[] batches, int[] tensorParallel, int prompt,
+                           int steps, int prefill, Path out) {
 
         static Options parse(String[] args) {
             List<String> shapes = List.of("1b", "8b");
             List<GgmlType> types = List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0);
             int[] batches = {1, 8, 64};
+            int[] tensorParallel = {1};
             int prompt = 32;
             int steps = 64;
             int prefill = 512;
@@ -180,15 +216,16 @@ public final class CudaDecodeBenchmark {
                     case "--shapes" -> shapes = List.of(v.split(","));
                     case "--types" -> types = Arrays.stream(v.split(",")).map(GgmlType::parse).toList();
                     case "--batches" -> batches = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--tp" -> tensorParallel = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                     case "--prompt" -> prompt = Integer.parseInt(v);
                     case "--steps" -> steps = Integer.parseInt(v);
                     case "--prefill" -> prefill = Integer.parseInt(v);
                     case "--out" -> out = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (--shapes, --types, --batches, --prompt, --steps, --prefill, --out)");
+                            + " (--shapes, --types, --batches, --tp, --prompt, --steps, --prefill, --out)");
                 }
             }
-            return new Options(shapes, types, batches, prompt, steps, prefill, out);
+            return new Options(shapes, types, batches, tensorParallel, prompt, steps, prefill, out);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.gauntlet.engine.cuda.driver;
 
+import static jcuda.driver.JCudaDriver.cuCtxEnablePeerAccess;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuDeviceCanAccessPeer;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
@@ -12,6 +14,7 @@ import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -84,6 +87,47 @@ public final class CudaDevice implements AutoCloseable {
         } catch (CudaException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * Lets every device of {@code devices} read and write the memory of every other one, which
+     * tensor-parallel kernels do through peer pointers. Devices of the same ordinal share a
+     * context and need nothing.
+     *
+     * @throws CudaException naming the pair when two devices cannot reach each other
+     */
+    public static void enablePeerAccess(List<CudaDevice> devices) {
+        for (CudaDevice a : devices) {
+            for (CudaDevice b : devices) {
+                if (a.ordinal == b.ordinal) {
+                    continue;
+                }
+                int[] can = new int[1];
+                Cuda.check(cuDeviceCanAccessPeer(can, a.device, b.device), "cuDeviceCanAccessPeer");
+                if (can[0] == 0) {
+                    throw new CudaException("CUDA device " + a.ordinal + " (" + a.name + ") cannot access the memory of device "
+                            + b.ordinal + " (" + b.name + "), which tensor parallelism needs (peer-to-peer)");
+                }
+                a.makeCurrent();
+                int result = cuCtxEnablePeerAccess(b.context, 0);
+                if (result != CUresult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) {
+                    Cuda.check(result, "cuCtxEnablePeerAccess from device " + a.ordinal + " to " + b.ordinal);
+                }
+            }
+        }
+    }
+
+    /** How many CUDA devices the driver sees. */
+    public static int count() {
+        Cuda.check(cuInit(0), "cuInit (is an NVIDIA driver installed?)");
+        int[] count = new int[1];
+        Cuda.check(cuDeviceGetCount(count), "cuDeviceGetCount");
+        return count[0];
+    }
+
+    /** The device's index among the driver's devices. */
+    public int ordinal() {
+        return ordinal;
     }
 
     /** Makes this device's context current on the calling thread. */

@@ -62,6 +62,12 @@ public final class DeviceBuffer implements AutoCloseable {
         Cuda.check(cuMemcpyHtoD(pointer, Pointer.to(src), (long) count * Integer.BYTES), "cuMemcpyHtoD of ints");
     }
 
+    /** Copies {@code src} (such as device addresses) to the start of the buffer. */
+    public void copyFrom(long[] src) {
+        checkRange(0, (long) src.length * Long.BYTES);
+        Cuda.check(cuMemcpyHtoD(pointer, Pointer.to(src), (long) src.length * Long.BYTES), "cuMemcpyHtoD of longs");
+    }
+
     /** Copies the first {@code dst.length} floats of the buffer into {@code dst}. */
     public void copyTo(float[] dst) {
         checkRange(0, (long) dst.length * Float.BYTES);

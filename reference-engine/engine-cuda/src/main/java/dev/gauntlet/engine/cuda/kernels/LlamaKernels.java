@@ -51,12 +51,43 @@ public final class LlamaKernels {
      * rounded into {@code out}'s format.
      */
     public void rmsNorm(CUdeviceptr x, CUdeviceptr weight, CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
+        reduceRmsNorm(x, null, 0, weight, rowMap, rows, dim, eps, out);
+    }
+
+    /**
+     * As {@link #rmsNorm}, after adding to each normalized row of x the {@code ranks} partial
+     * sums that {@code parts} (a device table of pointers, one per tensor-parallel rank) point
+     * at, and writing the sum back to x: the all-reduce of a row-parallel product and its
+     * residual connection, in the norm's one pass over the row. Plain RMSNorm when parts is null.
+     */
+    public void reduceRmsNorm(CUdeviceptr x, CUdeviceptr parts, int ranks, CUdeviceptr weight, CUdeviceptr rowMap,
+                              int rows, int dim, float eps, Activations out) {
         if (dim > MAX_NORM_ITEMS * NORM_THREADS) {
             throw new IllegalArgumentException("RMSNorm holds rows of at most " + MAX_NORM_ITEMS * NORM_THREADS
                     + " values, not " + dim);
         }
         library.kernel("rmsnorm_" + out.format().suffix())
-                .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
+                .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps,
+                        parts, ranks);
+    }
+
+    /**
+     * Waits on the device until all {@code ranks} tensor-parallel ranks reach this barrier, whose
+     * signals {@code signals} (a device table of pointers, one per rank) points at: what the
+     * kernels before it wrote is then visible to every rank.
+     */
+    public void barrier(CUdeviceptr signals, int rank, int ranks) {
+        library.kernel("tp_barrier").launch(stream, 1, 1, 32, 0, signals, rank, ranks);
+    }
+
+    /**
+     * Gathers {@code rows} rows of {@code vocab} logits into {@code out} from the vocabulary
+     * slices of {@code ranks} ranks ({@code slices}: a device table of pointers, one per rank),
+     * split as {@link dev.gauntlet.engine.cuda.parallel.TensorParallelPlan#vocabStart}.
+     */
+    public void gatherLogits(CUdeviceptr out, CUdeviceptr slices, int rows, int vocab, int ranks) {
+        library.kernel("tp_gather").launch(stream, gridFor(vocab, ROW_THREADS), rows, ROW_THREADS, 0, out, slices, rows,
+                vocab, ranks);
     }
 
     /** out = silu(gate) * up of {@code n} rows of [gate | up] (each {@code ffn} wide), rounded into out's format. */

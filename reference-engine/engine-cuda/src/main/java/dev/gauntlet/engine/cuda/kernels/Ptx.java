@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class Ptx {
     /** The modules, by source file name without {@code .cu}. */
-    public static final List<String> MODULES = List.of("activations", "matmul", "attention", "model", "random");
+    public static final List<String> MODULES = List.of("activations", "matmul", "attention", "model", "random", "parallel");
     /** Name of the source-hash manifest next to the PTX. */
     public static final String MANIFEST = "sources.sha256";
 

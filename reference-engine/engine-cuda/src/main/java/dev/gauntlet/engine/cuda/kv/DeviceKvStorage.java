@@ -10,6 +10,7 @@ import jcuda.driver.CUdeviceptr;
  * keys then as many values, in the layout of {@link dev.gauntlet.engine.kv.PagedKvCache}.
  */
 public final class DeviceKvStorage implements KvStorage {
+    private final CudaDevice device;
     private final DeviceBuffer keys;
     private final DeviceBuffer values;
     private final long layerBytes;
@@ -20,6 +21,7 @@ public final class DeviceKvStorage implements KvStorage {
      * @throws dev.gauntlet.engine.cuda.driver.DeviceMemoryException when the device has too little memory
      */
     public DeviceKvStorage(CudaDevice device, int layers, int elementsPerLayer) {
+        this.device = device;
         this.layerBytes = (long) elementsPerLayer * Float.BYTES;
         this.keys = device.allocate(layers * layerBytes, "the KV cache's keys");
         try {
@@ -42,6 +44,7 @@ public final class DeviceKvStorage implements KvStorage {
 
     @Override
     public void close() {
+        device.makeCurrent();
         keys.close();
         values.close();
     }

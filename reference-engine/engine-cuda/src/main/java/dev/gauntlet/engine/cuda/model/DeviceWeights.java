@@ -4,6 +4,7 @@ import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.cuda.kernels.DeviceMatrix;
 import dev.gauntlet.engine.cuda.kernels.KernelLibrary;
+import dev.gauntlet.engine.cuda.parallel.TensorParallelPlan;
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.model.LlamaConfig;
 import dev.gauntlet.engine.model.LlamaWeights;
@@ -14,7 +15,8 @@ import java.util.List;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * A Llama model's weights in device memory, matrices in their GGUF block layouts and norms as
+ * A Llama model's weights in device memory (with tensor parallelism, one rank's share: see
+ * {@link TensorParallelPlan#shard}), matrices in their GGUF block layouts and norms as
  * floats. Matrices that read the same input are stacked into one: per layer the query, key and
  * value projections ({@code dim + 2·kvDim} rows) and the gate and up projections
  * ({@code 2·ffn} rows), so each pair or triple is one kernel launch over one input.
@@ -78,35 +80,36 @@ public final class DeviceWeights implements AutoCloseable {
     }
 
     /**
-     * Seeded random weights of {@code config}'s shape and {@code type}, drawn on the device (for
-     * benchmarks of large shapes: the same bytes and kernels as real weights, without generating
-     * and copying them on the host). Norm weights are 1 ± 0.1; matrices have the synthetic
-     * model's spread.
+     * Seeded random weights of rank {@code rank}'s share of {@code plan}'s model in {@code type},
+     * drawn on the device (for benchmarks of large shapes: the same bytes and kernels as real
+     * weights, without generating and copying them on the host). Norm weights are 1 ± 0.1;
+     * matrices have the synthetic model's spread. Each rank draws its own.
      *
-     * @param tiedOutput whether the output head is the embedding (as Llama 3.2 1B)
+     * @param tiedOutput whether the output head is the embedding (as Llama 3.2 1B); with more
+     *     than one rank each holds its own vocabulary slice of it
      */
-    public static DeviceWeights random(CudaDevice device, KernelLibrary kernels, LlamaConfig config, GgmlType type,
-                                       boolean tiedOutput, long seed) {
+    public static DeviceWeights random(CudaDevice device, KernelLibrary kernels, TensorParallelPlan plan, int rank,
+                                       GgmlType type, boolean tiedOutput, long seed) {
         Builder b = new Builder(device);
         try {
-            RandomFill fill = new RandomFill(kernels, seed);
+            LlamaConfig config = plan.config();
+            RandomFill fill = new RandomFill(kernels, seed + 7919L * rank);
             int dim = config.dim();
-            int kv = config.kvDim();
-            int ffn = config.hiddenDim();
             DeviceMatrix embedding = fill.matrix(b.matrix("the token embedding", type, config.vocab(), dim), 1.0f);
             Layer[] layers = new Layer[config.layers()];
             for (int l = 0; l < layers.length; l++) {
                 String p = "layer " + l + "'s ";
                 layers[l] = new Layer(fill.norm(b.buffer(p + "attention norm", dim * 4L), dim),
-                        fill.matrix(b.matrix(p + "query, key and value projections", type, dim + 2 * kv, dim), 0f),
-                        fill.matrix(b.matrix(p + "attention output", type, dim, dim), 0f),
+                        fill.matrix(b.matrix(p + "query, key and value projections", type,
+                                plan.attentionWidth() + 2 * plan.kvDim(), dim), 0f),
+                        fill.matrix(b.matrix(p + "attention output", type, dim, plan.attentionWidth()), 0f),
                         fill.norm(b.buffer(p + "feed-forward norm", dim * 4L), dim),
-                        fill.matrix(b.matrix(p + "gate and up projections", type, 2 * ffn, dim), 0f),
-                        fill.matrix(b.matrix(p + "down projection", type, dim, ffn), 0f));
+                        fill.matrix(b.matrix(p + "gate and up projections", type, 2 * plan.hiddenDim(), dim), 0f),
+                        fill.matrix(b.matrix(p + "down projection", type, dim, plan.hiddenDim()), 0f));
             }
             CUdeviceptr outputNorm = fill.norm(b.buffer("the output norm", dim * 4L), dim);
-            DeviceMatrix output = tiedOutput ? embedding
-                    : fill.matrix(b.matrix("the output head", type, config.vocab(), dim), 0f);
+            DeviceMatrix output = tiedOutput && plan.ranks() == 1 ? embedding
+                    : fill.matrix(b.matrix("the output head", type, plan.vocabRows(rank), dim), 0f);
             device.synchronize();
             return new DeviceWeights(b.buffers, embedding, layers, outputNorm, output);
         } catch (RuntimeException e) {

@@ -4,14 +4,17 @@ import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.cuda.kernels.ActivationFormat;
 import dev.gauntlet.engine.cuda.kernels.Activations;
+import dev.gauntlet.engine.cuda.parallel.TensorParallelPlan;
 import dev.gauntlet.engine.model.LlamaConfig;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * The device buffers one forward step works in, sized for a number of tokens and logit rows and
- * regrown (never shrunk) when a step needs more.
+ * The device buffers one forward step works in on one rank, sized for a number of tokens and
+ * logit rows and regrown (never shrunk) when a step needs more. With tensor parallelism a rank
+ * also has the buffers its peers read: the partial sums of its two row-parallel products and its
+ * slice of the logits.
  */
 final class StepBuffers implements AutoCloseable {
     /** Capacities are rounded up to this, so that steps of slightly varying size do not reallocate. */
@@ -21,6 +24,8 @@ final class StepBuffers implements AutoCloseable {
 
     private final CudaDevice device;
     private final LlamaConfig config;
+    private final TensorParallelPlan plan;
+    private final int rank;
     private final List<DeviceBuffer> owned = new ArrayList<>();
     private int generation;
     private int tokenCapacity;
@@ -36,10 +41,20 @@ final class StepBuffers implements AutoCloseable {
     private DeviceBuffer tokensOut;
     private DeviceBuffer draws;
     private DeviceBuffer meta;
+    private DeviceBuffer attentionPartial;
+    private DeviceBuffer feedForwardPartial;
+    private DeviceBuffer logitSlice;
 
-    StepBuffers(CudaDevice device, LlamaConfig config) {
+    /** The buffers of rank {@code rank} of {@code plan}. */
+    StepBuffers(CudaDevice device, TensorParallelPlan plan, int rank) {
         this.device = device;
-        this.config = config;
+        this.config = plan.config();
+        this.plan = plan;
+        this.rank = rank;
+    }
+
+    private boolean parallel() {
+        return plan.ranks() > 1;
     }
 
     /**
@@ -53,11 +68,17 @@ final class StepBuffers implements AutoCloseable {
         if (tokens > tokenCapacity) {
             tokenCapacity = 0;
             long n = roundUp(tokens);
-            int widest = Math.max(config.dim(), config.hiddenDim());
-            x = replace(x, n * config.dim() * Float.BYTES, "the step's hidden states");
-            qkv = replace(qkv, n * (config.dim() + 2L * config.kvDim()) * Float.BYTES, "the step's queries, keys and values");
-            attention = replace(attention, n * config.dim() * Float.BYTES, "the step's attention output");
-            gateUp = replace(gateUp, n * 2L * config.hiddenDim() * Float.BYTES, "the step's feed-forward activations");
+            int widest = Math.max(config.dim(), plan.hiddenDim());
+            long hidden = n * config.dim() * Float.BYTES;
+            x = replace(x, hidden, "the step's hidden states");
+            qkv = replace(qkv, n * (plan.attentionWidth() + 2L * plan.kvDim()) * Float.BYTES,
+                    "the step's queries, keys and values");
+            attention = replace(attention, n * plan.attentionWidth() * Float.BYTES, "the step's attention output");
+            gateUp = replace(gateUp, n * 2L * plan.hiddenDim() * Float.BYTES, "the step's feed-forward activations");
+            if (parallel()) {
+                attentionPartial = replace(attentionPartial, hidden, "the step's partial attention output");
+                feedForwardPartial = replace(feedForwardPartial, hidden, "the step's partial feed-forward output");
+            }
             activationValues = replace(activationValues, n * widest * 2L, "the step's rounded matrix inputs");
             activationScales = replace(activationScales, n * widest / 32 * Float.BYTES, "the step's input scales");
             tokenCapacity = (int) n;
@@ -65,9 +86,14 @@ final class StepBuffers implements AutoCloseable {
         if (rows > rowCapacity) {
             rowCapacity = 0;
             int r = roundUp(rows);
-            logits = replace(logits, (long) r * config.vocab() * Float.BYTES, "the step's logits");
-            tokensOut = replace(tokensOut, (long) r * Integer.BYTES, "the step's sampled tokens");
-            draws = replace(draws, (long) r * DRAW_BYTES, "the step's token draws");
+            if (rank == 0) {  // the rank that samples
+                logits = replace(logits, (long) r * config.vocab() * Float.BYTES, "the step's logits");
+                tokensOut = replace(tokensOut, (long) r * Integer.BYTES, "the step's sampled tokens");
+                draws = replace(draws, (long) r * DRAW_BYTES, "the step's token draws");
+            }
+            if (parallel()) {
+                logitSlice = replace(logitSlice, (long) r * plan.vocabRows(rank) * Float.BYTES, "the step's logit slice");
+            }
             rowCapacity = r;
         }
         if (metaInts > metaCapacity) {
@@ -118,8 +144,32 @@ final class StepBuffers implements AutoCloseable {
         return new Activations(format, activationValues.pointer(), activationScales.pointer());
     }
 
+    /** Rank 0's: the step's logits, every row whole. */
     DeviceBuffer logits() {
         return logits;
+    }
+
+    /**
+     * Where this rank's output product writes: the whole logits, or with tensor parallelism the
+     * rank's vocabulary slice, which rank 0 gathers.
+     */
+    CUdeviceptr logitsOut() {
+        return parallel() ? logitSlice.pointer() : logits.pointer();
+    }
+
+    /** The partial sums of the attention-output product (tensor parallelism only). */
+    CUdeviceptr attentionPartial() {
+        return attentionPartial.pointer();
+    }
+
+    /** The partial sums of the down product (tensor parallelism only). */
+    CUdeviceptr feedForwardPartial() {
+        return feedForwardPartial.pointer();
+    }
+
+    /** This rank's vocabulary slice of the logits (tensor parallelism only). */
+    CUdeviceptr logitSlice() {
+        return logitSlice.pointer();
     }
 
     DeviceBuffer tokensOut() {

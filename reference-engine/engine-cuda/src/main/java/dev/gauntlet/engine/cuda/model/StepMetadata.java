@@ -65,6 +65,22 @@ public final class StepMetadata {
         return new StepMetadata(packed, n, rows, ropeDim);
     }
 
+    /**
+     * The same step for one of {@code ranks} tensor-parallel ranks, each of which caches
+     * {@code 1/ranks} of every token's keys and values: the KV slots, element offsets into the
+     * whole width, scaled to the rank's width. This metadata itself when {@code ranks} is 1.
+     */
+    public StepMetadata forRanks(int ranks) {
+        if (ranks == 1) {
+            return this;
+        }
+        int[] copy = packed.clone();
+        for (int t = 0; t < tokens; t++) {
+            copy[slots() + t] /= ranks;
+        }
+        return new StepMetadata(copy, tokens, logitRows, ropeDim);
+    }
+
     /** Ints of a step's metadata for {@code tokens} tokens and {@code rows} logit rows, block tables aside. */
     public static int intsBeforeTables(int tokens, int rows, int ropeDim) {
         return 4 * tokens + rows + tokens * ropeDim;

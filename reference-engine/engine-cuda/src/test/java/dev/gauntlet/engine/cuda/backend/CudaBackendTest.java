@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gauntlet.engine.backend.BackendUnavailableException;
 import dev.gauntlet.engine.backend.ComputeBackends;
 import dev.gauntlet.engine.backend.KvSizing;
 import dev.gauntlet.engine.backend.PlacedModel;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code --backend cuda} as the server and the CLI use it: found by name, the KV cache sized by a
@@ -62,8 +66,12 @@ class CudaBackendTest {
         assertInstanceOf(CudaBackend.class, ComputeBackends.available("cuda"));
     }
 
-    @Test
-    void servesTheCpusGreedyTokensAndFreesEveryDeviceByteOnClose() throws Exception {
+    /** Split over {@code tp} devices, where that many are present (a 2-GPU machine for tp 2). */
+    @ParameterizedTest(name = "tp {0}")
+    @ValueSource(ints = {1, 2})
+    void servesTheCpusGreedyTokensAndFreesEveryDeviceByteOnClose(int tp) throws Exception {
+        int found = CudaDevice.count();
+        assumeTrue(found >= tp, () -> skipped("--tp " + tp + " needs " + tp + " CUDA devices, found " + found));
         int[] prompt = IntStream.range(0, 40).map(i -> 7 + 31 * i % 3000).toArray();
         SamplingParams greedy = SamplingParams.builder().maxTokens(24).ignoreEos(true).build();
         try (LoadedModel loaded = LoadedModel.load(file, Optional.empty());
@@ -71,7 +79,7 @@ class CudaBackendTest {
             int[] cpu = generate(loaded.model(), loaded, loaded.model().newKvCache(64L << 20, BLOCK), prompt, greedy);
             MemoryInfo before = probe.memoryInfo();
             double share = Math.min(1.0, (before.usedBytes() + (1L << 30)) / (double) before.totalBytes());
-            try (PlacedModel placed = ComputeBackends.available("cuda").place(loaded)) {
+            try (PlacedModel placed = ComputeBackends.available("cuda").place(loaded, tp)) {
                 assertEquals("cuda", placed.backend());
                 PagedKvCache cache = placed.newKvCache(new KvSizing(1, share), BLOCK, 512);
                 MemoryInfo filled = probe.memoryInfo();
@@ -105,6 +113,25 @@ class CudaBackendTest {
                 assertEquals(FinishReason.LENGTH, ok.reason(), String.valueOf(ok.message()));
             }
         }
+    }
+
+    @Test
+    void aSplitTheModelOrTheMachineCannotTakeIsAClearError() throws Exception {
+        try (LoadedModel loaded = LoadedModel.load(file, Optional.empty())) {
+            var backend = ComputeBackends.available("cuda");
+            var heads = assertThrows(IllegalArgumentException.class, () -> backend.place(loaded, 3));
+            assertTrue(heads.getMessage().contains("8 attention heads and 4 KV heads do not split evenly over --tp 3"),
+                    heads.getMessage());
+            int found = CudaDevice.count();
+            assumeTrue(found < 4, () -> skipped("this machine has " + found + " CUDA devices, enough for --tp 4"));
+            var devices = assertThrows(BackendUnavailableException.class, () -> backend.place(loaded, 4));
+            assertEquals("--tp 4 needs 4 CUDA devices, found " + found, devices.getMessage());
+        }
+    }
+
+    private static String skipped(String why) {
+        System.getLogger(CudaBackendTest.class.getName()).log(System.Logger.Level.WARNING, why + ": skipped");
+        return why;
     }
 
     private static int[] generate(ForwardModel model, LoadedModel loaded, PagedKvCache cache, int[] prompt,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gauntlet.engine.cuda.RequiresCuda;
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
@@ -29,6 +30,7 @@ import dev.gauntlet.engine.synth.ModelShape;
 import dev.gauntlet.engine.synth.SyntheticModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -38,12 +40,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CUDA model against the CPU model on the same synthetic weights and precision, step by step
- * (a mixed prefill step, then batched decode steps) and through the scheduler.
+ * (a mixed prefill step, then batched decode steps) and through the scheduler; whole, and split
+ * over two tensor-parallel ranks. Both ranks share device 0, so that one GPU runs every kernel,
+ * barrier and all-reduce of the split model (only the peer-to-peer link is not crossed).
  *
  * <p>F16: logits within 1e-3 relative error and every greedy token equal. Q8_0 and Q4_0 round
  * every matrix input to 8 bits (1/127 of its block's largest value), as the CPU does; a float sum
@@ -54,6 +61,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Tag("gpu")
 @ExtendWith(RequiresCuda.class)
+@ParameterizedClass(name = "tp {0}")
+@ValueSource(ints = {1, 2})
 class CudaForwardModelTest {
     private static final double F16_MAX_RELATIVE_ERROR = 1e-3;
     private static final double QUANTIZED_MAX_RELATIVE_ERROR = 5e-2;
@@ -64,6 +73,9 @@ class CudaForwardModelTest {
     static Path dir;
     static Path file;
     static CudaDevice device;
+
+    @Parameter
+    int ranks;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -83,61 +95,81 @@ class CudaForwardModelTest {
     @EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0"})
     void logitsAndGreedyTokensMatchTheCpuModel(GgmlType quant) throws Exception {
         try (LoadedModel loaded = LoadedModel.load(file, Optional.of(quant));
-             CudaForwardModel gpu = upload(loaded.model());
-             PagedKvCache gpuCache = gpu.newKvCache(KV_BYTES, 16)) {
-            LlamaModel cpu = loaded.model();
-            PagedKvCache cpuCache = cpu.newKvCache(KV_BYTES, 16);
+             CudaForwardModel gpu = upload(loaded.model(), ranks)) {
+            assertAgree(quant, "the CPU", loaded.model(), gpu);
+        }
+    }
+
+    /** TP=2 against TP=1, both on the GPU: only the order of the row-parallel sums differs. */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0"})
+    void splitLogitsAndGreedyTokensMatchTheWholeModelOnTheGpu(GgmlType quant) throws Exception {
+        assumeTrue(ranks > 1, "a split model only");
+        try (LoadedModel loaded = LoadedModel.load(file, Optional.of(quant));
+             CudaForwardModel whole = upload(loaded.model(), 1);
+             CudaForwardModel split = upload(loaded.model(), ranks)) {
+            assertAgree(quant, "tp 1", whole, split);
+        }
+    }
+
+    /**
+     * Runs a mixed prefill step (one chunk asking for every row's logits), then 15 decode steps of
+     * all four sequences together, each fed {@code expected}'s token, on both models, and checks
+     * their logits and {@code actual}'s device argmax.
+     */
+    private void assertAgree(GgmlType quant, String reference, ForwardModel expected, CudaForwardModel actual) {
+        try (PagedKvCache expectedCache = expected.newKvCache(KV_BYTES, 16);
+             PagedKvCache actualCache = actual.newKvCache(KV_BYTES, 16)) {
             SplittableRandom random = new SplittableRandom(quant.ordinal());
+            int vocab = expected.config().vocab();
             int[] lengths = {1, 7, 33, 70};
-            BlockTable[] gpuTables = new BlockTable[lengths.length];
-            BlockTable[] cpuTables = new BlockTable[lengths.length];
-            List<SequenceChunk> gpuStep = new ArrayList<>();
-            List<SequenceChunk> cpuStep = new ArrayList<>();
+            BlockTable[] actualTables = new BlockTable[lengths.length];
+            BlockTable[] expectedTables = new BlockTable[lengths.length];
+            List<SequenceChunk> actualStep = new ArrayList<>();
+            List<SequenceChunk> expectedStep = new ArrayList<>();
             for (int s = 0; s < lengths.length; s++) {
-                int[] prompt = random.ints(lengths[s], 0, cpu.config().vocab()).toArray();
-                gpuTables[s] = new BlockTable();
-                cpuTables[s] = new BlockTable();
-                assertTrue(gpuCache.ensureCapacity(gpuTables[s], lengths[s] + 16));
-                assertTrue(cpuCache.ensureCapacity(cpuTables[s], lengths[s] + 16));
+                int[] prompt = random.ints(lengths[s], 0, vocab).toArray();
+                actualTables[s] = new BlockTable();
+                expectedTables[s] = new BlockTable();
+                assertTrue(actualCache.ensureCapacity(actualTables[s], lengths[s] + 16));
+                assertTrue(expectedCache.ensureCapacity(expectedTables[s], lengths[s] + 16));
                 boolean all = s == 2; // one prefill asks for every row's logits (prompt logprobs)
-                gpuStep.add(new SequenceChunk(gpuTables[s], prompt, 0, all));
-                cpuStep.add(new SequenceChunk(cpuTables[s], prompt, 0, all));
+                actualStep.add(new SequenceChunk(actualTables[s], prompt, 0, all));
+                expectedStep.add(new SequenceChunk(expectedTables[s], prompt, 0, all));
             }
-            // The prefill step, then 15 decode steps of all four sequences together, each fed the CPU's token.
             double worst = 0;
             int rowsCompared = 0;
             int rowsAgreeing = 0;
             for (int step = 0; step < 16; step++) {
-                float[][] expected = cpu.forward(cpuStep, cpuCache);
-                float[][] actual = gpu.forward(gpuStep, gpuCache);
-                int[] greedy = gpu.greedy(gpuStep, gpuCache); // the same step again: same cache writes, ids only
-                int vocab = cpu.config().vocab();
+                float[][] want = expected.forward(expectedStep, expectedCache);
+                float[][] got = actual.forward(actualStep, actualCache);
+                int[] greedy = actual.greedy(actualStep, actualCache); // the same step again: same cache writes, ids only
                 int[] next = new int[lengths.length];
                 int row = 0;
                 for (int s = 0; s < lengths.length; s++) {
-                    assertEquals(expected[s].length, actual[s].length);
-                    worst = Math.max(worst, relativeError(actual[s], expected[s]));
-                    int rows = expected[s].length / vocab;
+                    assertEquals(want[s].length, got[s].length);
+                    worst = Math.max(worst, relativeError(got[s], want[s]));
+                    int rows = want[s].length / vocab;
                     for (int r = 0; r < rows; r++, row++) {
-                        int gpuToken = Sampler.argmax(actual[s], r * vocab, vocab);
-                        assertEquals(gpuToken, greedy[row], "device argmax of step " + step + " row " + row);
+                        int token = Sampler.argmax(got[s], r * vocab, vocab);
+                        assertEquals(token, greedy[row], "device argmax of step " + step + " row " + row);
                         rowsCompared++;
-                        rowsAgreeing += gpuToken == Sampler.argmax(expected[s], r * vocab, vocab) ? 1 : 0;
+                        rowsAgreeing += token == Sampler.argmax(want[s], r * vocab, vocab) ? 1 : 0;
                     }
-                    next[s] = Sampler.argmax(expected[s], (rows - 1) * vocab, vocab);
+                    next[s] = Sampler.argmax(want[s], (rows - 1) * vocab, vocab);
                 }
                 for (int s = 0; s < lengths.length; s++) {
-                    int pos = gpuStep.get(s).startPos() + gpuStep.get(s).tokens().length;
-                    gpuStep.set(s, new SequenceChunk(gpuTables[s], new int[] {next[s]}, pos, false));
-                    cpuStep.set(s, new SequenceChunk(cpuTables[s], new int[] {next[s]}, pos, false));
+                    int pos = actualStep.get(s).startPos() + actualStep.get(s).tokens().length;
+                    actualStep.set(s, new SequenceChunk(actualTables[s], new int[] {next[s]}, pos, false));
+                    expectedStep.set(s, new SequenceChunk(expectedTables[s], new int[] {next[s]}, pos, false));
                 }
             }
             double agreement = (double) rowsAgreeing / rowsCompared;
-            System.out.printf("%s: largest logits relative error %.2e, greedy tokens equal %d/%d%n", quant, worst,
-                    rowsAgreeing, rowsCompared);
+            System.out.printf("tp %d against %s, %s: largest logits relative error %.2e, greedy tokens equal %d/%d%n",
+                    actual.plan().ranks(), reference, quant, worst, rowsAgreeing, rowsCompared);
             if (quant == GgmlType.F16) {
                 assertTrue(worst < F16_MAX_RELATIVE_ERROR, "relative error " + worst);
-                assertEquals(rowsCompared, rowsAgreeing, "greedy tokens that differ from the CPU's");
+                assertEquals(rowsCompared, rowsAgreeing, "greedy tokens that differ from " + reference + "'s");
             } else {
                 assertTrue(worst < QUANTIZED_MAX_RELATIVE_ERROR, "relative error " + worst);
                 assertTrue(agreement >= QUANTIZED_MIN_TOKEN_AGREEMENT, "greedy tokens equal: " + agreement);
@@ -261,8 +293,12 @@ class CudaForwardModelTest {
         }
     }
 
-    private static CudaForwardModel upload(LlamaModel cpu) {
-        return CudaForwardModel.upload(device, cpu.config(), cpu.weights());
+    private CudaForwardModel upload(LlamaModel cpu) {
+        return upload(cpu, ranks);
+    }
+
+    private static CudaForwardModel upload(LlamaModel cpu, int ranks) {
+        return CudaForwardModel.upload(Collections.nCopies(ranks, device), cpu.config(), cpu.weights());
     }
 
     /** Greedy completions of every prompt, all submitted at once to one engine. */
