@@ -139,6 +139,10 @@ final class CampaignCommand implements Callable<Integer> {
             description = "Embedded engine: where its forward pass runs, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String engineBackend;
 
+    @Option(names = {"--tp", "--engine-tp"}, defaultValue = "1",
+            description = "Embedded engine, CUDA backend: split the model over this many GPUs (default: ${DEFAULT-VALUE}).")
+    int engineTensorParallel;
+
     @Option(names = "--out", description = "Run folder (default: runs/campaign-<time>).")
     Path out;
 
@@ -158,7 +162,8 @@ final class CampaignCommand implements Callable<Integer> {
                 Duration.ofSeconds(phaseSeconds), maxStages, Duration.ofSeconds(searchSeconds), searchPrecision);
         CampaignConfig config = new CampaignConfig(target, model, apiKey, ApiKind.named(api), workload(), profile,
                 Profiles.planner(profile, options, objective), objective, Duration.ofSeconds(timeoutSeconds),
-                folder.toAbsolutePath(), new EmbeddedEngine.Options(engineModel, engineQuant, engineBackend, engineCpus));
+                folder.toAbsolutePath(), new EmbeddedEngine.Options(engineModel, engineQuant, engineBackend,
+                        engineTensorParallel, engineCpus));
         CampaignResults results = new Campaign(config, System.out).run();
         System.out.println();
         System.out.print(ConsoleTable.render(results));

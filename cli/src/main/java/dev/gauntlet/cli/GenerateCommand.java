@@ -93,6 +93,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "cpu", description = "Where the forward pass runs: cpu or cuda (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--tp", defaultValue = "1",
+            description = "CUDA backend: split the model over this many GPUs, tensor parallel (default: ${DEFAULT-VALUE}).")
+    int tensorParallel;
+
     @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget on the CPU backend (default: ${DEFAULT-VALUE}).")
     long kvCacheBytes;
 
@@ -116,7 +120,7 @@ final class GenerateCommand implements Callable<Integer> {
         ComputeBackend compute = ComputeBackends.available(backend);
         long loadStart = System.nanoTime();
         try (LoadedModel loaded = LoadedModel.load(model != null ? model : BundledModel.model(), q);
-             PlacedModel placed = compute.place(loaded)) {
+             PlacedModel placed = compute.place(loaded, tensorParallel)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int[] ids = promptIds(loaded);
             boolean json = prompt.ids != null || topLogprobs > 0;

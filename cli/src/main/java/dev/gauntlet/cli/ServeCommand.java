@@ -35,6 +35,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "CUDA backend: share of the GPU's memory each server may fill (the server's default: 0.9).")
     Double gpuMemoryUtilization;
 
+    @Option(names = "--tp", description = "CUDA backend: split each server's model over this many GPUs (the server's default: 1).")
+    Integer tensorParallel;
+
     @Option(names = "--port", defaultValue = "8000", description = "Port of the front (router or single server); 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -72,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (gpuMemoryUtilization != null) {
             args.addAll(List.of("--gpu-memory-utilization", gpuMemoryUtilization.toString()));
+        }
+        if (tensorParallel != null) {
+            args.addAll(List.of("--tp", tensorParallel.toString()));
         }
         return args;
     }

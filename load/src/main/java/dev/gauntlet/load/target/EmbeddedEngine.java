@@ -34,12 +34,13 @@ public final class EmbeddedEngine implements AutoCloseable {
      * @param model GGUF file, or null for the bundled model ({@link BundledModel})
      * @param quant   weight type to convert to at load ({@code f16}, {@code q8_0}, ...), or null to keep the file's
      * @param backend where the forward pass runs ({@code cpu}, {@code cuda}), or null for the CPU
+     * @param tensorParallel GPUs the model is split over ({@code --tp}), 1 for one
      * @param cpus    processors the engine may use ({@code -XX:ActiveProcessorCount}), or 0 for all
      */
-    public record Options(Path model, String quant, String backend, int cpus) {
+    public record Options(Path model, String quant, String backend, int tensorParallel, int cpus) {
         /** The bundled model as stored, on {@code cpus} processors of the CPU backend. */
         public static Options bundled(int cpus) {
-            return new Options(null, null, null, cpus);
+            return new Options(null, null, null, 1, cpus);
         }
 
         /** The model file to serve. */
@@ -83,6 +84,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
         if (options.backend() != null) {
             args.addAll(List.of("--backend", options.backend()));
+        }
+        if (options.tensorParallel() != 1) {
+            args.addAll(List.of("--tp", Integer.toString(options.tensorParallel())));
         }
         return args;
     }

@@ -48,7 +48,7 @@ class ServerAgreementTest {
         Path model = out.resolve("tiny.gguf");
         SyntheticModel.write(ModelShape.TINY, GgmlType.F32, 1, model);
         try (EmbeddedEngine engine = EmbeddedEngine.start(EmbeddedEngine.locateServerJar(),
-                new EmbeddedEngine.Options(model, null, null, 1), out.resolve("engine"))) {
+                new EmbeddedEngine.Options(model, null, null, 1, 1), out.resolve("engine"))) {
             var config = new CampaignConfig(engine.baseUrl().toString(), null, null, ApiKind.COMPLETIONS,
                     new SyntheticWorkload(new LengthDistribution.Fixed(16), new LengthDistribution.Fixed(16), 10, 1000, 5),
                     "trust", StagePlanner.fixed(List.of(new StagePlan("trust", new LoadModel.Closed(1), Duration.ofSeconds(4),

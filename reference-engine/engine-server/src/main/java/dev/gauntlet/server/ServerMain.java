@@ -57,6 +57,10 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "cpu", description = "Where the forward pass runs: cpu or cuda (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--tp", defaultValue = "1",
+            description = "CUDA backend: split the model over this many GPUs, tensor parallel (default: ${DEFAULT-VALUE}).")
+    int tensorParallel;
+
     @Option(names = "--kv-cache-bytes", defaultValue = "268435456", description = "KV cache budget on the CPU backend (default: ${DEFAULT-VALUE}).")
     long kvCacheBytes;
 
@@ -124,11 +128,15 @@ public final class ServerMain implements Callable<Integer> {
             // Before Spring starts: a backend that cannot run here is one clear line, not a failed context.
             ComputeBackends.available(backend);
             new KvSizing(kvCacheBytes, gpuMemoryUtilization);
+            if (tensorParallel < 1) {
+                throw new IllegalArgumentException("--tp must be at least 1, got " + tensorParallel);
+            }
         } catch (IllegalArgumentException | BackendUnavailableException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         properties.put("gauntlet.model", model.toString());
         properties.put("gauntlet.backend", backend);
+        properties.put("gauntlet.tensor-parallel", tensorParallel);
         properties.put("gauntlet.gpu-memory-utilization", gpuMemoryUtilization);
         if (quant != null) {
             properties.put("gauntlet.quant", quant);

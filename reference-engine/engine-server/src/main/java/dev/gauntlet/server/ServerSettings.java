@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param model             GGUF model file
  * @param backend           where the forward pass runs: {@code cpu} or {@code cuda}
  * @param quant             weight type to convert to at load ({@code q8_0}, ...), or null to keep the stored types
+ * @param tensorParallel    devices the model is split over ({@code --tp}; the CUDA backend)
  * @param kvCacheBytes      KV cache budget on the CPU backend
  * @param gpuMemoryUtilization share of the GPU's memory the process may fill, the KV cache taking what the weights
  *                          and step buffers leave (the CUDA backend)
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("gauntlet")
 public record ServerSettings(Path model, @DefaultValue("cpu") String backend, String quant,
+                             @DefaultValue("1") int tensorParallel,
                              @DefaultValue("268435456") long kvCacheBytes,
                              @DefaultValue("0.9") double gpuMemoryUtilization,
                              @DefaultValue("16") int kvBlockSize,
@@ -37,6 +39,9 @@ public record ServerSettings(Path model, @DefaultValue("cpu") String backend, St
             throw new IllegalArgumentException("gauntlet.model (--model) is required");
         }
         new KvSizing(kvCacheBytes, gpuMemoryUtilization); // names a bad value before anything loads
+        if (tensorParallel < 1) {
+            throw new IllegalArgumentException("--tp must be at least 1, got " + tensorParallel);
+        }
         if (maxQueue < 0) {
             throw new IllegalArgumentException("--max-queue must be ≥ 0, got " + maxQueue);
         }

@@ -62,7 +62,7 @@ public final class ModelService implements AutoCloseable {
         LoadedModel loaded = LoadedModel.load(settings.model(), quant);
         PlacedModel placed = null;
         try {
-            placed = backend.place(loaded);
+            placed = backend.place(loaded, settings.tensorParallel());
             var cache = placed.newKvCache(settings.kvSizing(), settings.kvBlockSize(), settings.maxTokensPerStep());
             var engine = new InferenceEngine(placed.model(), loaded.tokenizer(), cache,
                     new EngineConfig(settings.maxBatchSize(), settings.maxTokensPerStep()));
