@@ -46,7 +46,7 @@ public final class AccuracySuite {
         List<EngineBackend> candidates = new ArrayList<>();
         try (EngineBackend reference = EngineBackend.load(options.model(), options.reference())) {
             for (GgmlType type : options.candidates()) {
-                candidates.add(EngineBackend.load(options.model(), type, candidateBackend));
+                candidates.add(EngineBackend.load(options.model(), type, candidateBackend, options.candidateTensorParallel()));
             }
             EvalWindows windows = EvalWindows.of(reference.tokenizer(), text, options.maxTokens(), options.ctx());
             var logits = TeacherForcedEvaluator.evaluate(reference, candidates, windows, reference.tokenizer(),

@@ -12,6 +12,7 @@ import java.util.List;
  * @param reference    the reference precision (F32)
  * @param candidates   the precisions compared with it
  * @param candidateBackend where the candidates run ({@code cpu} or {@code cuda}); the reference always runs on the CPU
+ * @param candidateTensorParallel devices each candidate is split over ({@code --tp}; the CUDA backend)
  * @param text         the held-out text file
  * @param maxTokens    tokens of the text to use at most (whole windows of them)
  * @param ctx          tokens per window
@@ -20,7 +21,8 @@ import java.util.List;
  * @param newTokens    tokens generated per prompt
  * @param worstTokens  worst tokens kept per pair
  */
-public record SuiteOptions(Path model, GgmlType reference, List<GgmlType> candidates, String candidateBackend, Path text,
+public record SuiteOptions(Path model, GgmlType reference, List<GgmlType> candidates, String candidateBackend,
+                           int candidateTensorParallel, Path text,
                            int maxTokens, int ctx,
                            int prompts, int promptTokens, int newTokens, int worstTokens) {
     /** Tokens per window unless asked otherwise: the bundled model's trained context. */
@@ -48,7 +50,7 @@ public record SuiteOptions(Path model, GgmlType reference, List<GgmlType> candid
     /** The defaults for {@code model} and {@code text}: F32 against F16, Q8_0 and Q4_0, all on the CPU. */
     public static SuiteOptions defaults(Path model, Path text) {
         return new SuiteOptions(model, GgmlType.F32, List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0),
-                ComputeBackends.CPU, text,
+                ComputeBackends.CPU, 1, text,
                 DEFAULT_TOKENS, DEFAULT_CTX, DEFAULT_PROMPTS, DEFAULT_PROMPT_TOKENS, DEFAULT_NEW_TOKENS, DEFAULT_WORST_TOKENS);
     }
 }

@@ -34,7 +34,7 @@ class AccuracySuiteTest {
     @BeforeAll
     static void run() throws Exception {
         SuiteOptions options = new SuiteOptions(TinyModels.write(dir), GgmlType.F32,
-                List.of(GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0), ComputeBackends.CPU, TinyModels.text(dir), 640, 64, 4, 16,
+                List.of(GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0), ComputeBackends.CPU, 1, TinyModels.text(dir), 640, 64, 4, 16,
                 12, 5);
         report = AccuracySuite.run(options, Gates.parse(new ObjectMapper().readTree("""
                 {"schema": "gauntlet.accuracy-gates/v1",

@@ -43,6 +43,10 @@ final class AccuracyCommand implements Callable<Integer> {
             description = "Where the candidate precisions run: cpu or cuda; the F32 reference runs on the CPU (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--tp", defaultValue = "1",
+            description = "CUDA backend: split each candidate over this many GPUs, tensor parallel (default: ${DEFAULT-VALUE}).")
+    int tensorParallel;
+
     @Option(names = "--text", description = "Held-out text. Default: " + BundledModel.HELD_OUT_TEXT + ".")
     Path text;
 
@@ -110,7 +114,7 @@ final class AccuracyCommand implements Callable<Integer> {
         AccuracyReport report = referenceUrl != null
                 ? HttpComparison.run(new HttpOptions(url("--reference", referenceUrl), url("--candidate", candidateUrl),
                         referenceModel, candidateModel, modelFile, textFile, tokens, ctx, topK, worstTokens), g)
-                : AccuracySuite.run(new SuiteOptions(modelFile, GgmlType.F32, precisions(), backend, textFile, tokens, ctx, prompts,
+                : AccuracySuite.run(new SuiteOptions(modelFile, GgmlType.F32, precisions(), backend, tensorParallel, textFile, tokens, ctx, prompts,
                         promptTokens, newTokens, worstTokens), g);
         Path dir = out != null ? out
                 : Path.of("runs", "accuracy-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -21,27 +21,31 @@ public final class EngineBackend implements Backend {
     private final LoadedModel loaded;
     private final PlacedModel placed;
     private final GgmlType precision;
+    private final int tensorParallel;
 
-    private EngineBackend(LoadedModel loaded, PlacedModel placed, GgmlType precision) {
+    private EngineBackend(LoadedModel loaded, PlacedModel placed, GgmlType precision, int tensorParallel) {
         this.loaded = loaded;
         this.placed = placed;
         this.precision = precision;
+        this.tensorParallel = tensorParallel;
     }
 
     /** Loads {@code model} converting its matrices to {@code precision} ({@code --quant}), on the CPU. */
     public static EngineBackend load(Path model, GgmlType precision) throws IOException {
-        return load(model, precision, ComputeBackends.named(ComputeBackends.CPU));
+        return load(model, precision, ComputeBackends.named(ComputeBackends.CPU), 1);
     }
 
     /**
-     * Loads {@code model} converting its matrices to {@code precision} and places it on {@code compute}.
+     * Loads {@code model} converting its matrices to {@code precision} and places it on {@code compute},
+     * split over {@code tensorParallel} devices.
      *
      * @throws dev.gauntlet.engine.backend.BackendUnavailableException when {@code compute} cannot run here
      */
-    public static EngineBackend load(Path model, GgmlType precision, ComputeBackend compute) throws IOException {
+    public static EngineBackend load(Path model, GgmlType precision, ComputeBackend compute, int tensorParallel)
+            throws IOException {
         LoadedModel loaded = LoadedModel.load(model, Optional.of(precision));
         try {
-            return new EngineBackend(loaded, compute.place(loaded), precision);
+            return new EngineBackend(loaded, compute.place(loaded, tensorParallel), precision, tensorParallel);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
@@ -50,12 +54,13 @@ public final class EngineBackend implements Backend {
 
     /**
      * The precision's name in lower case ({@code f32}, {@code q8_0}, ...), after the backend's name
-     * and a colon off the CPU ({@code cuda:q8_0}).
+     * and a colon off the CPU ({@code cuda:q8_0}), and the device count when split ({@code cuda-tp2:q8_0}).
      */
     @Override
     public String label() {
         String type = precision.name().toLowerCase(Locale.ROOT);
-        return placed.backend().equals(ComputeBackends.CPU) ? type : placed.backend() + ":" + type;
+        String where = placed.backend() + (tensorParallel > 1 ? "-tp" + tensorParallel : "");
+        return placed.backend().equals(ComputeBackends.CPU) ? type : where + ":" + type;
     }
 
     /** The precision the matrices run in. */
