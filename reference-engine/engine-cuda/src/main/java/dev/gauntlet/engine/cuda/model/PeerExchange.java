@@ -64,8 +64,9 @@ final class PeerExchange implements AutoCloseable {
             table[LOGITS * ranks + p] = Cuda.address(b.logitSlice());
             table[SIGNALS * ranks + p] = Cuda.address(signals[p].pointer());
         }
-        for (DeviceBuffer t : tables) {
-            t.copyFrom(table);
+        for (int r = 0; r < ranks; r++) {
+            devices.get(r).makeCurrent();
+            tables[r].copyFrom(table);
         }
         writtenGeneration = generation;
     }
