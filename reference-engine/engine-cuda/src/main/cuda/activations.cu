@@ -14,6 +14,7 @@
 // k*blockDim.x/32, so each warp then stores whole blocks without reading the row again.
 template <class Out>
 __device__ void rmsnorm(const float* x, const float* w, const int* rows, Out out, int dim, float eps) {
+    dependent_launch();
     int r = blockIdx.x;
     const float* xr = x + (long long) (rows ? rows[r] : r) * dim;
     float xs[MAX_NORM_ITEMS];
@@ -50,6 +51,7 @@ extern "C" __global__ void __launch_bounds__(NORM_THREADS) rmsnorm_f16(const flo
 // gu holds n rows of [gate (ffn) | up (ffn)]; writes silu(gate) * up, n rows of ffn.
 template <class Out>
 __device__ void swiglu(const float* gu, Out out, int ffn, int n) {
+    dependent_launch();
     long long block = (long long) blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
     if (block >= (long long) n * ffn / QK) return;  // whole warps leave together
     long long e = block * QK + (threadIdx.x & 31);
@@ -72,6 +74,7 @@ extern "C" __global__ void swiglu_f16(const float* gu, __half* h, float* unused,
 // Rounds n floats (a multiple of 32) into the format.
 template <class Out>
 __device__ void convert(const float* x, Out out, long long n) {
+    dependent_launch();
     long long block = (long long) blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
     if (block >= n / QK) return;
     long long e = block * QK + (threadIdx.x & 31);

@@ -23,6 +23,7 @@ __device__ void attention(const float* qkv, const float* kcache, const float* vc
                           const int* positions, const int* tableStart, const int* blocks, int blockSize, int heads,
                           int kvHeads, int headDim, int maxLen, float scale) {
     extern __shared__ float sm[];
+    dependent_launch();
     int h = blockIdx.x;
     int t = blockIdx.y;
     int dim = heads * headDim;

@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.cuda.bench;
 
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
+import dev.gauntlet.engine.cuda.driver.KernelLauncher;
 import dev.gauntlet.engine.cuda.kernels.KernelLibrary;
 import dev.gauntlet.engine.cuda.model.CudaForwardModel;
 import dev.gauntlet.engine.cuda.model.DeviceWeights;
@@ -59,8 +60,8 @@ public final class CudaDecodeBenchmark {
         try (CudaDevice device = CudaDevice.open(0)) {
             KernelLibrary library = new KernelLibrary(device);
             double bandwidth = CopyBandwidth.measure(device, 1L << 30, 21);
-            String header = String.format(Locale.ROOT, "device: %s; device-to-device copy bandwidth %.0f GB/s (read + write, median of 21 copies of 1 GiB)",
-                    device.name(), bandwidth / 1e9);
+            String header = String.format(Locale.ROOT, "device: %s; device-to-device copy bandwidth %.0f GB/s (read + write, median of 21 copies of 1 GiB); programmatic dependent launches: %s",
+                    device.name(), bandwidth / 1e9, KernelLauncher.dependentLaunches() ? "yes" : "no (driver without cuLaunchKernelEx)");
             System.out.println(header);
             for (String shapeName : o.shapes) {
                 ModelShape shape = ModelShape.named(shapeName);
