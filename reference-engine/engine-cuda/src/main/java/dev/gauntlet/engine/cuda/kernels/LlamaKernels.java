@@ -17,12 +17,12 @@ public final class LlamaKernels {
     /** Threads per block of the per-32-block kernels and the embedding. */
     private static final int ROW_THREADS = 256;
     /**
-     * Threads per RMSNorm block (one block per row): a decode step normalizes a single row, so
-     * the whole row's work must spread over many threads. Equals activations.cu's NORM_THREADS.
+     * Threads per RMSNorm block, each writing one element: a row takes dim / NORM_THREADS blocks
+     * (rounded up), each summing the whole row. Equals activations.cu's NORM_THREADS.
      */
-    private static final int NORM_THREADS = 1024;
-    /** Row elements each RMSNorm thread holds, at most (activations.cu's MAX_NORM_ITEMS). */
-    private static final int MAX_NORM_ITEMS = 8;
+    private static final int NORM_THREADS = 256;
+    /** Row elements each RMSNorm thread sums, at most (4 × activations.cu's MAX_NORM_VECS). */
+    private static final int MAX_NORM_ITEMS = 32;
     /** Threads per attention block; a head may have at most this many dimensions. */
     public static final int ATTENTION_THREADS = 256;
     private static final int ARGMAX_THREADS = 1024;
@@ -56,7 +56,8 @@ public final class LlamaKernels {
                     + " values, not " + dim);
         }
         library.kernel("rmsnorm_" + out.format().suffix())
-                .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps);
+                .launch(stream, rows, gridFor(dim, NORM_THREADS), NORM_THREADS, 0, x, weight, rowMap, out.values(),
+                        out.scales(), dim, eps);
     }
 
     /** out = silu(gate) * up of {@code n} rows of [gate | up] (each {@code ffn} wide), rounded into out's format. */
