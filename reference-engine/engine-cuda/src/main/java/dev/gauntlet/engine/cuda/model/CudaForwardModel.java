@@ -59,9 +59,9 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
      * @throws IllegalArgumentException when the attention kernel cannot hold this model's heads or context
      */
     public CudaForwardModel(CudaDevice device, KernelLibrary library, LlamaConfig config, DeviceWeights weights) {
-        if (config.headDim() > LlamaKernels.ATTENTION_THREADS) {
+        if (config.headDim() > LlamaKernels.MAX_HEAD_DIM) {
             throw new IllegalArgumentException("head size " + config.headDim() + " exceeds the attention kernel's "
-                    + LlamaKernels.ATTENTION_THREADS);
+                    + LlamaKernels.MAX_HEAD_DIM);
         }
         if (LlamaKernels.attentionSharedBytes(config.headDim(), config.contextLength()) > MAX_SHARED_BYTES) {
             throw new IllegalArgumentException("context length " + config.contextLength()
