@@ -131,12 +131,14 @@ __device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq,
     int lane = threadIdx.x % WARP;
     int nb = cols / QK;
     const Block* row = W + (long long) r * nb;
-    // The first blocks' loads go out before the wait: weights are constant, so the first wave
-    // of warps streams them while the kernel before finishes (8b Q4_0 batch-1 decode step on
-    // the H100: 2.64 → 2.60 ms; asking L2 for whole rows with prefetch.global.L2 instead was
-    // slower, 2.72–2.74 ms).
+    // For a single input, the first blocks' loads go out before the wait: weights are constant,
+    // so the first wave of warps streams them while the kernel before finishes (8b Q4_0 batch-1
+    // decode step on the H100: 2.64 → 2.60 ms; asking L2 for whole rows with prefetch.global.L2
+    // instead was slower, 2.72–2.74 ms). Larger batches, where it cost registers and time, load
+    // after it.
+    constexpr bool EARLY = NB == 1;
     RawBlock<Dot::WORDS> raw[AHEAD];
-    if (r < rows) {
+    if (EARLY && r < rows) {
 #pragma unroll
         for (int u = 0; u < AHEAD; u++) {
             if (lane + u * WARP < nb) raw[u].fetch(row + lane + u * WARP);
@@ -150,7 +152,7 @@ __device__ __forceinline__ void quantized_rows(const Block* W, const int8_t* xq,
         for (int j = 0; j < NB; j++) acc[j] = 0.f;
 #pragma unroll(3 - AHEAD)
         for (int k0 = lane; k0 < nb; k0 += AHEAD * WARP) {
-            if (k0 != lane || b0 != 0) {  // the first ones are in flight already
+            if (!EARLY || k0 != lane || b0 != 0) {  // else in flight already
 #pragma unroll
                 for (int u = 0; u < AHEAD; u++) {
                     if (k0 + u * WARP < nb) raw[u].fetch(row + k0 + u * WARP);
@@ -241,7 +243,6 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, int r
     int lane = threadIdx.x % WARP;
     int chunks = cols / 8;
     const int4* row = (const int4*) (W + (long long) r * cols);
-    int4 first = r < rows && lane < chunks ? row[lane] : int4{};  // before the wait, as quantized_rows
     dependent_launch();
     if (r >= rows) return;
     for (int b0 = 0; b0 < batch; b0 += NB) {
@@ -250,7 +251,7 @@ __device__ __forceinline__ void f16_rows(const __half* W, const __half* x, int r
         for (int j = 0; j < NB; j++) acc[j] = 0.f;
 #pragma unroll 2
         for (int c = lane; c < chunks; c += WARP) {
-            int4 wv = c == lane && b0 == 0 ? first : row[c];
+            int4 wv = row[c];
             const __half2* w2 = (const __half2*) &wv;
             float2 wf[4];
 #pragma unroll
