@@ -11,10 +11,10 @@ __device__ __forceinline__ long long kv_slot(const int* table, int p, int blockS
 // contexts attention is bound by the latency of the dependent block-table and cache reads.
 #define ATTN_POSITIONS 4
 #define MAX_HEAD_DIM 256  // lanes hold headDim / 32 output dimensions each
-#define ATTN_THREADS 1024  // threads a block, as LlamaKernels launches: 32 warps
+#define ATTN_THREADS 1024  // most threads a block: LlamaKernels launches 8 to 32 warps
 
 // One thread block per (query head, token); headDim at most MAX_HEAD_DIM.
-// Warp w of 32 takes positions 4w..4w+3, then 4(w + warps).., for the scores and again for the weighted
+// Warp w takes positions 4w..4w+3, then 4(w + warps).., for the scores and again for the weighted
 // values; the warps' partial outputs then add up in order. Dynamic shared memory: headDim +
 // maxLen + warps * headDim floats (q, scores, partial outputs). tableStart[t] indexes token t's
 // sequence's block table in blocks. The output goes straight into the output projection's input
