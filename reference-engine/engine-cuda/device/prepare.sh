@@ -36,6 +36,6 @@ cp -r reference-engine/engine-cuda/target/test-classes "$BUNDLE/test-classes"
 cp -r reference-engine/engine-cuda/src/main/cuda "$BUNDLE/module/src/main/cuda"
 cp ~/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.13.4/junit-platform-console-standalone-1.13.4.jar \
   "$BUNDLE/junit-console.jar"
-cp reference-engine/engine-cuda/device/run.sh reference-engine/engine-cuda/device/profile_step.py \
+cp reference-engine/engine-cuda/device/run.sh reference-engine/engine-cuda/device/ab.sh reference-engine/engine-cuda/device/profile_step.py \
   reference-engine/engine-cuda/device/torch_peer.py "$BUNDLE/"
 du -sh "$BUNDLE"

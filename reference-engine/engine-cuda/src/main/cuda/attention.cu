@@ -11,6 +11,7 @@ __device__ __forceinline__ long long kv_slot(const int* table, int p, int blockS
 // contexts attention is bound by the latency of the dependent block-table and cache reads.
 #define ATTN_POSITIONS 4
 #define MAX_HEAD_DIM 256  // lanes hold headDim / 32 output dimensions each
+#define ATTN_THREADS 1024  // most threads a block: LlamaKernels launches 8 to 32 warps
 
 // One thread block per (query head, token); headDim at most MAX_HEAD_DIM.
 // Warp w takes positions 4w..4w+3, then 4(w + warps).., for the scores and again for the weighted
@@ -23,6 +24,7 @@ __device__ void attention(const float* qkv, const float* kcache, const float* vc
                           const int* positions, const int* tableStart, const int* blocks, int blockSize, int heads,
                           int kvHeads, int headDim, int maxLen, float scale) {
     extern __shared__ float sm[];
+    dependent_launch();
     int h = blockIdx.x;
     int t = blockIdx.y;
     int dim = heads * headDim;
@@ -108,7 +110,7 @@ __device__ void attention(const float* qkv, const float* kcache, const float* vc
     }
 }
 
-extern "C" __global__ void attention_q8_0(const float* qkv, const float* kcache, const float* vcache, int8_t* q,
+extern "C" __global__ void __launch_bounds__(ATTN_THREADS) attention_q8_0(const float* qkv, const float* kcache, const float* vcache, int8_t* q,
                                           float* d, const int* positions, const int* tableStart, const int* blocks,
                                           int blockSize, int heads, int kvHeads, int headDim, int maxLen,
                                           float scale) {
@@ -116,7 +118,7 @@ extern "C" __global__ void attention_q8_0(const float* qkv, const float* kcache,
               maxLen, scale);
 }
 
-extern "C" __global__ void attention_f16(const float* qkv, const float* kcache, const float* vcache, __half* h,
+extern "C" __global__ void __launch_bounds__(ATTN_THREADS) attention_f16(const float* qkv, const float* kcache, const float* vcache, __half* h,
                                          float* unused, const int* positions, const int* tableStart,
                                          const int* blocks, int blockSize, int heads, int kvHeads, int headDim,
                                          int maxLen, float scale) {
@@ -124,7 +126,7 @@ extern "C" __global__ void attention_f16(const float* qkv, const float* kcache, 
               maxLen, scale);
 }
 
-extern "C" __global__ void attention_f32(const float* qkv, const float* kcache, const float* vcache, float* x,
+extern "C" __global__ void __launch_bounds__(ATTN_THREADS) attention_f32(const float* qkv, const float* kcache, const float* vcache, float* x,
                                          float* unused, const int* positions, const int* tableStart,
                                          const int* blocks, int blockSize, int heads, int kvHeads, int headDim,
                                          int maxLen, float scale) {

@@ -20,6 +20,19 @@ struct block_q4_0 {
 static_assert(sizeof(block_q8_0) == 34, "Q8_0 block must match ggml's 34 bytes");
 static_assert(sizeof(block_q4_0) == 18, "Q4_0 block must match ggml's 18 bytes");
 
+// Programmatic dependent launch: Kernel.launch lets every kernel start while the kernel before it
+// on the stream still runs, so every kernel calls dependent_launch() before it touches memory
+// that earlier kernels write or read (activations, the residual, the KV cache), and may only
+// read constant data (weights) before it. It first lets the next kernel launch, which then starts
+// once all of this kernel's blocks have begun, in the slots they leave free, and does its own
+// prologue; then it waits until the kernel before it has finished and its writes are visible.
+// That one waited likewise, so all earlier kernels have finished too. Both instructions do
+// nothing in an ordinary launch.
+__device__ __forceinline__ void dependent_launch() {
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
     for (int o = WARP / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
     return v;

@@ -22,6 +22,7 @@ __device__ __forceinline__ float dequant_q4_0(const uint8_t* row, int i) {
 #define EMBED(TYPE)                                                                                  \
     extern "C" __global__ void embed_##TYPE(const uint8_t* W, long long rowBytes, const int* tokens, \
                                             float* x, int cols) {                                    \
+        dependent_launch();                                                                          \
         const uint8_t* row = W + tokens[blockIdx.x] * rowBytes;                                      \
         for (int i = threadIdx.x; i < cols; i += blockDim.x) {                                       \
             x[(long long) blockIdx.x * cols + i] = dequant_##TYPE(row, i);                           \
@@ -97,6 +98,7 @@ __device__ int block_best_after(const float* row, int vocab, float afterValue, i
 // out[r] = the first index of the largest logit of row r, as the CPU sampler's argmax; one
 // thread block per row.
 extern "C" __global__ void argmax(const float* logits, int* out, int vocab) {
+    dependent_launch();
     int index = block_best_after(logits + (long long) blockIdx.x * vocab, vocab, 0, -1);
     if (threadIdx.x == 0) {
         out[blockIdx.x] = index == INT_MAX ? 0 : index;  // all NaN: the CPU picks 0 too
@@ -113,6 +115,7 @@ extern "C" __global__ void top_k_sample(const float* logits, const int* k, const
                                         const double* uniform, int* out, int vocab) {
     __shared__ float topValue[MAX_TOP_K];
     __shared__ int topIndex[MAX_TOP_K];
+    dependent_launch();
     const float* row = logits + (long long) blockIdx.x * vocab;
     int n = k[blockIdx.x];
     float value = 0;

@@ -21,7 +21,13 @@ __device__ __forceinline__ unsigned load_acquire(const unsigned* p) {
 // captured graph replays correctly; comparing by difference survives their wrap-around. Lane p
 // tells rank p and waits for it. One warp: a spinning barrier must never hold the SMs that the
 // other ranks' kernels need when ranks share a device.
+//
+// It waits for the kernel before it (programmatic dependent launch, see common.cuh) but does not
+// let the next one launch early: that one's blocks would sit on the multiprocessors while this
+// barrier spins, and where ranks share a device they could starve the other ranks' kernels that
+// this barrier waits for.
 extern "C" __global__ void tp_barrier(unsigned* const* signals, int rank, int ranks) {
+    asm volatile("griddepcontrol.wait;" ::: "memory");
     unsigned* own = signals[rank];
     unsigned epoch = 0;
     if (threadIdx.x == 0) {
@@ -49,6 +55,7 @@ __device__ __forceinline__ int slice_start(int p, int vocab, int ranks) {
 // out[r][c] = column c of row r from the rank whose slice holds c; parts[p] holds its slice's
 // rows back to back.
 extern "C" __global__ void tp_gather(float* out, const float* const* parts, int rows, int vocab, int ranks) {
+    dependent_launch();
     int c = blockIdx.x * blockDim.x + threadIdx.x;
     int r = blockIdx.y;
     if (c >= vocab) return;

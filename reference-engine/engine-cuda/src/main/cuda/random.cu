@@ -22,10 +22,12 @@ __device__ __forceinline__ float uniform(unsigned long long seed, unsigned long 
 #define HALF_WIDTH(std) (1.7320508f * (std))
 
 extern "C" __global__ void random_f16(__half* w, long long n, unsigned long long seed, float std) {
+    dependent_launch();
     GRID_STRIDE(i, n) { w[i] = __float2half_rn(uniform(seed, i) * HALF_WIDTH(std)); }
 }
 
 extern "C" __global__ void random_q8_0(block_q8_0* w, long long blocks, unsigned long long seed, float std) {
+    dependent_launch();
     GRID_STRIDE(b, blocks) {
         w[b].d = __float2half_rn(HALF_WIDTH(std) / 127.f);
         for (int j = 0; j < QK; j++) w[b].qs[j] = (int8_t) rintf(uniform(seed, b * QK + j) * 127.f);
@@ -33,6 +35,7 @@ extern "C" __global__ void random_q8_0(block_q8_0* w, long long blocks, unsigned
 }
 
 extern "C" __global__ void random_q4_0(block_q4_0* w, long long blocks, unsigned long long seed, float std) {
+    dependent_launch();
     GRID_STRIDE(b, blocks) {
         w[b].d = __float2half_rn(HALF_WIDTH(std) / 8.f);
         for (int j = 0; j < QK / 2; j++) {
@@ -44,5 +47,6 @@ extern "C" __global__ void random_q4_0(block_q4_0* w, long long blocks, unsigned
 
 // Norm weights: 1 + spread * uniform.
 extern "C" __global__ void random_norm(float* w, long long n, unsigned long long seed, float spread) {
+    dependent_launch();
     GRID_STRIDE(i, n) { w[i] = 1.f + spread * uniform(seed, i); }
 }

@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.cuda.bench;
 
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
+import dev.gauntlet.engine.cuda.driver.KernelLauncher;
 import dev.gauntlet.engine.cuda.kernels.KernelLibrary;
 import dev.gauntlet.engine.cuda.model.CudaForwardModel;
 import dev.gauntlet.engine.cuda.model.DeviceWeights;
@@ -71,7 +72,9 @@ public final class CudaDecodeBenchmark {
             CudaDevice first = opened.computeIfAbsent(0, CudaDevice::open);
             double bandwidth = CopyBandwidth.measure(first, 1L << 30, 21);
             String header = String.format(Locale.ROOT, "device: %s (%d found); device-to-device copy bandwidth %.0f GB/s"
-                    + " (read + write, median of 21 copies of 1 GiB, on device 0)", first.name(), available, bandwidth / 1e9);
+                    + " (read + write, median of 21 copies of 1 GiB, on device 0); programmatic dependent launches: %s",
+                    first.name(), available, bandwidth / 1e9,
+                    KernelLauncher.dependentLaunches() ? "yes" : "no (driver without cuLaunchKernelEx)");
             System.out.println(header);
             for (String shapeName : o.shapes) {
                 ModelShape shape = ModelShape.named(shapeName);

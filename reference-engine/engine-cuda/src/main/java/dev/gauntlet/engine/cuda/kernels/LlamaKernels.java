@@ -1,8 +1,14 @@
 package dev.gauntlet.engine.cuda.kernels;
 
+import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
+import static jcuda.driver.JCudaDriver.cuCtxGetDevice;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+
+import dev.gauntlet.engine.cuda.driver.Cuda;
+import dev.gauntlet.engine.cuda.driver.CudaStream;
 import dev.gauntlet.engine.gguf.GgmlType;
 import java.util.Locale;
-import dev.gauntlet.engine.cuda.driver.CudaStream;
+import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 
@@ -17,14 +23,27 @@ public final class LlamaKernels {
     /** Threads per block of the per-32-block kernels and the embedding. */
     private static final int ROW_THREADS = 256;
     /**
-     * Threads per RMSNorm block (one block per row): a decode step normalizes a single row, so
-     * the whole row's work must spread over many threads. Equals activations.cu's NORM_THREADS.
+     * Threads per RMSNorm block, each writing one element: a row takes dim / NORM_THREADS blocks
+     * (rounded up), each summing the whole row. Equals activations.cu's NORM_THREADS.
      */
-    private static final int NORM_THREADS = 1024;
-    /** Row elements each RMSNorm thread holds, at most (activations.cu's MAX_NORM_ITEMS). */
-    private static final int MAX_NORM_ITEMS = 8;
-    /** Threads per attention block; a head may have at most this many dimensions. */
-    public static final int ATTENTION_THREADS = 256;
+    private static final int NORM_THREADS = 256;
+    /** Row elements each RMSNorm thread sums, at most (4 × activations.cu's MAX_NORM_VECS). */
+    private static final int MAX_NORM_ITEMS = 32;
+    /**
+     * Most threads per attention block (attention.cu's ATTN_THREADS): 32 warps of 4 positions
+     * take a decode step's first 128 positions in one pass over the cache, where 8 warps took
+     * four passes, each waiting on its block-table and cache reads (8b Q4_0 batch-1 decode step
+     * with graphs, H100: 2.42-2.45 ms with 8 warps, 2.24 with 16 in the same call; in the next,
+     * 2.27 with 16 and 2.17-2.18 with 32). Steps of many tokens, whose
+     * (head, token) blocks fill the device anyway, take fewer warps a block ({@link #attentionWarps}).
+     */
+    private static final int MAX_ATTENTION_WARPS = 32;
+    /** Fewest warps per attention block: the 256 threads a block had before. */
+    private static final int MIN_ATTENTION_WARPS = 8;
+    /** Warps a multiprocessor holds at most (compute capability 9.0). */
+    private static final int WARPS_PER_MULTIPROCESSOR = 64;
+    /** Most dimensions a head may have (attention.cu's MAX_HEAD_DIM). */
+    public static final int MAX_HEAD_DIM = 256;
     private static final int ARGMAX_THREADS = 1024;
     /** Most candidates {@link #topKSample} keeps (MAX_TOP_K in model.cu). */
     public static final int MAX_TOP_K = 64;
@@ -33,11 +52,18 @@ public final class LlamaKernels {
 
     private final KernelLibrary library;
     private final CUstream stream;
+    private final int multiprocessors;
 
-    /** Launches on {@code stream}. */
+    /** Launches on {@code stream}, on the device of the current context (the stream's). */
     public LlamaKernels(KernelLibrary library, CudaStream stream) {
         this.library = library;
         this.stream = stream.handle();
+        CUdevice device = new CUdevice();
+        Cuda.check(cuCtxGetDevice(device), "cuCtxGetDevice");
+        int[] count = new int[1];
+        Cuda.check(cuDeviceGetAttribute(count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
+                "multiprocessor count");
+        this.multiprocessors = count[0];
     }
 
     /** x[t] = embedding row tokens[t], dequantized to float. */
@@ -51,24 +77,29 @@ public final class LlamaKernels {
      * rounded into {@code out}'s format.
      */
     public void rmsNorm(CUdeviceptr x, CUdeviceptr weight, CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
-        reduceRmsNorm(x, null, 0, weight, rowMap, rows, dim, eps, out);
+        norm("rmsnorm_", rows, dim, out, x, weight, rowMap, out.values(), out.scales(), dim, eps);
     }
 
     /**
-     * As {@link #rmsNorm}, after adding to each normalized row of x the {@code ranks} partial
-     * sums that {@code parts} (a device table of pointers, one per tensor-parallel rank) point
-     * at, and writing the sum back to x: the all-reduce of a row-parallel product and its
-     * residual connection, in the norm's one pass over the row. Plain RMSNorm when parts is null.
+     * As {@link #rmsNorm}, of each row of x plus the {@code ranks} partial sums that {@code parts}
+     * (a device table of pointers, one per tensor-parallel rank) point at, that sum also written
+     * to the same row of {@code reduced}: the all-reduce of a row-parallel product and its
+     * residual connection, in the norm's one pass over the row. The sum goes to another buffer
+     * than x because every block of a row reads the whole row while it writes its slice.
      */
-    public void reduceRmsNorm(CUdeviceptr x, CUdeviceptr parts, int ranks, CUdeviceptr weight, CUdeviceptr rowMap,
-                              int rows, int dim, float eps, Activations out) {
+    public void reduceRmsNorm(CUdeviceptr x, CUdeviceptr reduced, CUdeviceptr parts, int ranks, CUdeviceptr weight,
+                              CUdeviceptr rowMap, int rows, int dim, float eps, Activations out) {
+        norm("rmsnorm_reduce_", rows, dim, out, x, weight, rowMap, out.values(), out.scales(), dim, eps, parts, ranks,
+                reduced);
+    }
+
+    private void norm(String kernel, int rows, int dim, Activations out, Object... args) {
         if (dim > MAX_NORM_ITEMS * NORM_THREADS) {
             throw new IllegalArgumentException("RMSNorm holds rows of at most " + MAX_NORM_ITEMS * NORM_THREADS
                     + " values, not " + dim);
         }
-        library.kernel("rmsnorm_" + out.format().suffix())
-                .launch(stream, rows, 1, NORM_THREADS, 0, x, weight, rowMap, out.values(), out.scales(), dim, eps,
-                        parts, ranks);
+        library.kernel(kernel + out.format().suffix())
+                .launch(stream, rows, gridFor(dim, NORM_THREADS), NORM_THREADS, 0, args);
     }
 
     /**
@@ -154,15 +185,34 @@ public final class LlamaKernels {
     private void attention(String kernel, CUdeviceptr qkv, CUdeviceptr keys, CUdeviceptr values, CUdeviceptr out,
                            CUdeviceptr scales, CUdeviceptr positions, CUdeviceptr tableStarts, CUdeviceptr blocks,
                            int blockSize, int n, int maxLen, AttentionShape shape) {
-        library.kernel(kernel).launch(stream, shape.heads(), n, ATTENTION_THREADS,
-                attentionSharedBytes(shape.headDim(), maxLen), qkv, keys, values, out, scales, positions, tableStarts,
+        int warps = attentionWarps(shape.heads() * n);
+        library.kernel(kernel).launch(stream, shape.heads(), n, warps * 32,
+                attentionSharedBytes(shape.headDim(), maxLen, warps), qkv, keys, values, out, scales, positions, tableStarts,
                 blocks, blockSize, shape.heads(), shape.kvHeads(), shape.headDim(), maxLen,
                 (float) (1.0 / Math.sqrt(shape.headDim())));
     }
 
-    /** Dynamic shared memory of one attention block: q, the scores and each warp's partial output. */
+    /**
+     * Warps per attention block for a step of {@code blocks} (head, token) blocks: as many as
+     * the device's warp slots hold with all blocks in them, a power of two from {@value
+     * #MIN_ATTENTION_WARPS} to {@value #MAX_ATTENTION_WARPS}. 8b decode steps of 1 and 8 tokens
+     * (32 and 256 blocks) take 32 on an H100, a 512-token prefill 8 (8b, H100, same call: with
+     * 32 warps for every step the Q4_0 prefill took 614 ms against main's 589, with 8 for it 593;
+     * with 16 for batch 8 its decode step took 8.81 ms against 8.58 with 32).
+     */
+    private int attentionWarps(int blocks) {
+        int fit = Math.max(1, multiprocessors * WARPS_PER_MULTIPROCESSOR / blocks);
+        return Math.clamp(Integer.highestOneBit(fit), MIN_ATTENTION_WARPS, MAX_ATTENTION_WARPS);
+    }
+
+    /** Most dynamic shared memory an attention block takes (with the most warps). */
     public static int attentionSharedBytes(int headDim, int maxLen) {
-        return (headDim + maxLen + ATTENTION_THREADS / 32 * headDim) * Float.BYTES;
+        return attentionSharedBytes(headDim, maxLen, MAX_ATTENTION_WARPS);
+    }
+
+    /** Dynamic shared memory of one attention block: q, the scores and each warp's partial output. */
+    private static int attentionSharedBytes(int headDim, int maxLen, int warps) {
+        return (headDim + maxLen + warps * headDim) * Float.BYTES;
     }
 
     /** Lets attention attend up to {@code contextLength} positions, in every output format. */

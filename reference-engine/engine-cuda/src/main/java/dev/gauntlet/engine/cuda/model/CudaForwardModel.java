@@ -79,9 +79,9 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         try {
             this.plan = plan;
             this.config = plan.config();
-            if (config.headDim() > LlamaKernels.ATTENTION_THREADS) {
+            if (config.headDim() > LlamaKernels.MAX_HEAD_DIM) {
                 throw new IllegalArgumentException("head size " + config.headDim() + " exceeds the attention kernel's "
-                        + LlamaKernels.ATTENTION_THREADS);
+                        + LlamaKernels.MAX_HEAD_DIM);
             }
             if (LlamaKernels.attentionSharedBytes(config.headDim(), config.contextLength()) > MAX_SHARED_BYTES) {
                 throw new IllegalArgumentException("context length " + config.contextLength()
@@ -349,7 +349,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
         if (l == 0 || exchange == null) {
             k.rmsNorm(b.x(), layer.attnNorm(), null, n, config.dim(), config.normEps(), input(b, layer.qkv()));
         } else {  // the previous block's down product, summed over the ranks
-            allReduceNorm(r, exchange.feedForwardPartials(r.index), layer.attnNorm(), null, n, input(b, layer.qkv()));
+            allReduceNorm(r, b.attentionResidual(), exchange.feedForwardPartials(r.index), b.x(), layer.attnNorm(), null,
+                    n, input(b, layer.qkv()));
         }
         k.matmulRope(layer.qkv(), input(b, layer.qkv()), b.qkv(), n, m.withByteOffset(4L * meta.rotations()),
                 m.withByteOffset(4L * meta.slots()), kv.keys(l), kv.values(l), shape);
@@ -369,7 +370,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
             k.rmsNorm(b.x(), layer.ffnNorm(), null, n, config.dim(), config.normEps(), input(b, layer.gateUp()));
         } else {
             k.matmul(layer.wo(), input(b, layer.wo()), b.attentionPartial(), n, false);
-            allReduceNorm(r, exchange.attentionPartials(r.index), layer.ffnNorm(), null, n, input(b, layer.gateUp()));
+            allReduceNorm(r, b.x(), exchange.attentionPartials(r.index), b.attentionResidual(), layer.ffnNorm(), null, n,
+                    input(b, layer.gateUp()));
         }
         k.matmul(layer.gateUp(), input(b, layer.gateUp()), b.gateUp(), n, false);
         k.swiGlu(b.gateUp(), plan.hiddenDim(), n, input(b, layer.down()));
@@ -389,8 +391,8 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
             r.kernels.rmsNorm(b.x(), r.weights.outputNorm(), rowMap, step.rows(), config.dim(), config.normEps(),
                     input(b, output));
         } else {
-            allReduceNorm(r, exchange.feedForwardPartials(r.index), r.weights.outputNorm(), rowMap, step.rows(),
-                    input(b, output));
+            allReduceNorm(r, b.attentionResidual(), exchange.feedForwardPartials(r.index), b.x(), r.weights.outputNorm(),
+                    rowMap, step.rows(), input(b, output));
         }
         r.kernels.matmul(output, input(b, output), b.logitsOut(), step.rows(), false);
         if (exchange != null) {
@@ -404,13 +406,13 @@ public final class CudaForwardModel implements ForwardModel, AutoCloseable {
 
     /**
      * Waits for every rank's partial sums of a row-parallel product, then adds them to the
-     * residual stream inside the RMSNorm that follows.
+     * residual stream {@code from} inside the RMSNorm that follows, the sum going to {@code to}.
      */
-    private void allReduceNorm(Rank r, CUdeviceptr partials, CUdeviceptr weight, CUdeviceptr rowMap, int rows,
-                               Activations out) {
+    private void allReduceNorm(Rank r, CUdeviceptr from, CUdeviceptr partials, CUdeviceptr to, CUdeviceptr weight,
+                               CUdeviceptr rowMap, int rows, Activations out) {
         r.kernels.barrier(exchange.signals(r.index), r.index, plan.ranks());
-        r.kernels.reduceRmsNorm(r.buffers.x(), partials, plan.ranks(), weight, rowMap, rows, config.dim(),
-                config.normEps(), out);
+        r.kernels.reduceRmsNorm(from, to, partials, plan.ranks(), weight, rowMap, rows, config.dim(), config.normEps(),
+                out);
     }
 
     /** The step's input buffers in the format {@code w} reads. */

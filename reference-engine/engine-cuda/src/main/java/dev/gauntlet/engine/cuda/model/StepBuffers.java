@@ -41,6 +41,7 @@ final class StepBuffers implements AutoCloseable {
     private DeviceBuffer tokensOut;
     private DeviceBuffer draws;
     private DeviceBuffer meta;
+    private DeviceBuffer attentionResidual;
     private DeviceBuffer attentionPartial;
     private DeviceBuffer feedForwardPartial;
     private DeviceBuffer logitSlice;
@@ -76,6 +77,7 @@ final class StepBuffers implements AutoCloseable {
             attention = replace(attention, n * plan.attentionWidth() * Float.BYTES, "the step's attention output");
             gateUp = replace(gateUp, n * 2L * plan.hiddenDim() * Float.BYTES, "the step's feed-forward activations");
             if (parallel()) {
+                attentionResidual = replace(attentionResidual, hidden, "the step's hidden states after attention");
                 attentionPartial = replace(attentionPartial, hidden, "the step's partial attention output");
                 feedForwardPartial = replace(feedForwardPartial, hidden, "the step's partial feed-forward output");
             }
@@ -155,6 +157,14 @@ final class StepBuffers implements AutoCloseable {
      */
     CUdeviceptr logitsOut() {
         return parallel() ? logitSlice.pointer() : logits.pointer();
+    }
+
+    /**
+     * The residual stream between a block's attention all-reduce, which writes it, and its
+     * feed-forward all-reduce, which reads it and writes {@link #x} (tensor parallelism only).
+     */
+    CUdeviceptr attentionResidual() {
+        return attentionResidual.pointer();
     }
 
     /** The partial sums of the attention-output product (tensor parallelism only). */

@@ -53,6 +53,22 @@ class PtxFreshnessTest {
         }
     }
 
+    /**
+     * Kernel.launch makes programmatic dependent launches, so a kernel that never ran
+     * griddepcontrol.wait could read what the kernel before it has not written yet.
+     */
+    @Test
+    void everyKernelWaitsForTheKernelBeforeIt() {
+        for (String m : Ptx.MODULES) {
+            String[] entries = Ptx.text(m + ".ptx").split("\\.entry ");
+            assertTrue(entries.length > 1, m + ".ptx has kernels");
+            for (int i = 1; i < entries.length; i++) {
+                String name = entries[i].substring(0, entries[i].indexOf('('));
+                assertTrue(entries[i].contains("griddepcontrol.wait;"), name + " in " + m + ".ptx waits (dependent_launch)");
+            }
+        }
+    }
+
     @Test
     void recompilingWithTheSameNvccGivesTheCommittedPtx(@TempDir Path tmp) throws Exception {
         Optional<String> nvcc = nvccVersion();
