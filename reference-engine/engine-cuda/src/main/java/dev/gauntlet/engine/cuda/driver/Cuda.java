@@ -14,17 +14,6 @@ public final class Cuda {
         }
     }
 
-    /**
-     * The address {@code pointer} holds, as a number: what a kernel reads from a table of device
-     * pointers. (JCuda keeps it out of reach; the driver reports it.)
-     */
-    public static long address(jcuda.driver.CUdeviceptr pointer) {
-        long[] address = new long[1];
-        check(jcuda.driver.JCudaDriver.cuPointerGetAttribute(jcuda.Pointer.to(address),
-                jcuda.driver.CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER, pointer), "cuPointerGetAttribute");
-        return address[0];
-    }
-
     /** {@code bytes} as GiB with two decimals, for messages. */
     public static String gib(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));

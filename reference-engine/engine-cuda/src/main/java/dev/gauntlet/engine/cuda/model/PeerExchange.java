@@ -1,8 +1,8 @@
 package dev.gauntlet.engine.cuda.model;
 
-import dev.gauntlet.engine.cuda.driver.Cuda;
 import dev.gauntlet.engine.cuda.driver.CudaDevice;
 import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
+import dev.gauntlet.engine.cuda.driver.KernelLauncher;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 
@@ -59,10 +59,10 @@ final class PeerExchange implements AutoCloseable {
         long[] table = new long[4 * ranks];
         for (int p = 0; p < ranks; p++) {
             StepBuffers b = buffers.get(p);
-            table[ATTENTION * ranks + p] = Cuda.address(b.attentionPartial());
-            table[FEED_FORWARD * ranks + p] = Cuda.address(b.feedForwardPartial());
-            table[LOGITS * ranks + p] = Cuda.address(b.logitSlice());
-            table[SIGNALS * ranks + p] = Cuda.address(signals[p].pointer());
+            table[ATTENTION * ranks + p] = KernelLauncher.address(b.attentionPartial());
+            table[FEED_FORWARD * ranks + p] = KernelLauncher.address(b.feedForwardPartial());
+            table[LOGITS * ranks + p] = KernelLauncher.address(b.logitSlice());
+            table[SIGNALS * ranks + p] = KernelLauncher.address(signals[p].pointer());
         }
         for (int r = 0; r < ranks; r++) {
             devices.get(r).makeCurrent();
