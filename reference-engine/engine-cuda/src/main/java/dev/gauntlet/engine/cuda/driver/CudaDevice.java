@@ -51,19 +51,9 @@ public final class CudaDevice implements AutoCloseable {
      *     the context cannot be made; the message says which
      */
     public static CudaDevice open(int ordinal) {
-        try {
-            Cuda.check(cuInit(0), "cuInit (is an NVIDIA driver installed?)");
-        } catch (LinkageError e) {
-            // JCuda's message holds a stack trace per load attempt; the last error line says what is missing.
-            String message = String.valueOf(e.getMessage());
-            String cause = message.lines().filter(l -> l.contains("UnsatisfiedLinkError")).reduce((a, b) -> b)
-                    .orElse(message.lines().findFirst().orElse(message));
-            throw new CudaException("the CUDA driver library (libcuda.so.1) or JCuda's natives cannot be loaded: " + cause, e);
-        }
-        int[] count = new int[1];
-        Cuda.check(cuDeviceGetCount(count), "cuDeviceGetCount");
-        if (ordinal < 0 || ordinal >= count[0]) {
-            throw new CudaException("CUDA device " + ordinal + " does not exist (" + count[0] + " found)");
+        int count = count();
+        if (ordinal < 0 || ordinal >= count) {
+            throw new CudaException("CUDA device " + ordinal + " does not exist (" + count + " found)");
         }
         CUdevice device = new CUdevice();
         Cuda.check(cuDeviceGet(device, ordinal), "cuDeviceGet");
@@ -117,9 +107,22 @@ public final class CudaDevice implements AutoCloseable {
         }
     }
 
-    /** How many CUDA devices the driver sees. */
+    /**
+     * How many CUDA devices the driver sees.
+     *
+     * @throws CudaException when the driver library or JCuda's natives cannot be loaded, or the
+     *     driver does not start; the message says which
+     */
     public static int count() {
-        Cuda.check(cuInit(0), "cuInit (is an NVIDIA driver installed?)");
+        try {
+            Cuda.check(cuInit(0), "cuInit (is an NVIDIA driver installed?)");
+        } catch (LinkageError e) {
+            // JCuda's message holds a stack trace per load attempt; the last error line says what is missing.
+            String message = String.valueOf(e.getMessage());
+            String cause = message.lines().filter(l -> l.contains("UnsatisfiedLinkError")).reduce((a, b) -> b)
+                    .orElse(message.lines().findFirst().orElse(message));
+            throw new CudaException("the CUDA driver library (libcuda.so.1) or JCuda's natives cannot be loaded: " + cause, e);
+        }
         int[] count = new int[1];
         Cuda.check(cuDeviceGetCount(count), "cuDeviceGetCount");
         return count[0];

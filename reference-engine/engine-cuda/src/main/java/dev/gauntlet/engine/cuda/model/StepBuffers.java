@@ -5,7 +5,6 @@ import dev.gauntlet.engine.cuda.driver.DeviceBuffer;
 import dev.gauntlet.engine.cuda.kernels.ActivationFormat;
 import dev.gauntlet.engine.cuda.kernels.Activations;
 import dev.gauntlet.engine.cuda.parallel.TensorParallelPlan;
-import dev.gauntlet.engine.model.LlamaConfig;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
@@ -23,7 +22,6 @@ final class StepBuffers implements AutoCloseable {
     static final int DRAW_BYTES = 2 * Double.BYTES + Integer.BYTES;
 
     private final CudaDevice device;
-    private final LlamaConfig config;
     private final TensorParallelPlan plan;
     private final int rank;
     private final List<DeviceBuffer> owned = new ArrayList<>();
@@ -49,7 +47,6 @@ final class StepBuffers implements AutoCloseable {
     /** The buffers of rank {@code rank} of {@code plan}. */
     StepBuffers(CudaDevice device, TensorParallelPlan plan, int rank) {
         this.device = device;
-        this.config = plan.config();
         this.plan = plan;
         this.rank = rank;
     }
@@ -69,8 +66,8 @@ final class StepBuffers implements AutoCloseable {
         if (tokens > tokenCapacity) {
             tokenCapacity = 0;
             long n = roundUp(tokens);
-            int widest = Math.max(config.dim(), plan.hiddenDim());
-            long hidden = n * config.dim() * Float.BYTES;
+            int widest = Math.max(plan.config().dim(), plan.hiddenDim());
+            long hidden = n * plan.config().dim() * Float.BYTES;
             x = replace(x, hidden, "the step's hidden states");
             qkv = replace(qkv, n * (plan.attentionWidth() + 2L * plan.kvDim()) * Float.BYTES,
                     "the step's queries, keys and values");
@@ -89,7 +86,7 @@ final class StepBuffers implements AutoCloseable {
             rowCapacity = 0;
             int r = roundUp(rows);
             if (rank == 0) {  // the rank that samples
-                logits = replace(logits, (long) r * config.vocab() * Float.BYTES, "the step's logits");
+                logits = replace(logits, (long) r * plan.config().vocab() * Float.BYTES, "the step's logits");
                 tokensOut = replace(tokensOut, (long) r * Integer.BYTES, "the step's sampled tokens");
                 draws = replace(draws, (long) r * DRAW_BYTES, "the step's token draws");
             }
