@@ -10,6 +10,7 @@ import dev.gauntlet.engine.tensor.Float16;
 public final class ActivationQuantizer {
     /** Elements per Q8_0 block. */
     public static final int BLOCK = 32;
+    private static final int G = BlockInterleave.GROUP_BLOCKS;
 
     private ActivationQuantizer() {
     }
@@ -48,17 +49,64 @@ public final class ActivationQuantizer {
                 q[off + j] = (float) Math.rint(x[off + j] * id);
             }
         }
+        int blocks = cols / BLOCK;
+        int padded = BlockInterleave.groups(blocks) * G;
+        float[] scales = new float[batch * padded];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(d, b * blocks, scales, b * padded, blocks);
+        }
         return switch (weights) {
-            case Q8_0 -> new Q8Activations(q, d, cols, batch, VectorKernels.pairedOrder(q), toShorts(q), null);
-            case Q4_0 -> new Q8Activations(q, d, cols, batch, q, null, VectorKernels.nibbleOffsets(q, batch, cols));
+            case Q8_0 -> new Q8Activations(q, d, cols, batch, scales, grouped(q, batch, blocks, padded), null, null);
+            case Q4_0 -> new Q8Activations(q, d, cols, batch, scales, null, nibblePairs(q, batch, blocks, padded),
+                    nibbleOffsets(q, batch, blocks, padded));
             default -> throw new IllegalArgumentException("no Q8_0 input layout for " + weights + " weights");
         };
     }
 
-    private static short[] toShorts(float[] q) {
-        short[] out = new short[q.length];
-        for (int i = 0; i < q.length; i++) {
-            out[i] = (short) q[i];
+    /** {@code q} interleaved as {@link Q8Activations#groupedQ} says. */
+    private static float[] grouped(float[] q, int batch, int blocks, int padded) {
+        float[] out = new float[batch * padded * BLOCK];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < blocks; k++) {
+                int to = (b * padded + k / G * G) * BLOCK + k % G;
+                int from = (b * blocks + k) * BLOCK;
+                for (int p = 0; p < BLOCK; p++) {
+                    out[to + p * G] = q[from + p];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code q} as 16-bit integers laid out as {@link Q8Activations#nibblePairs} says. */
+    private static short[] nibblePairs(float[] q, int batch, int blocks, int padded) {
+        short[] out = new short[batch * padded * BLOCK];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < blocks; k++) {
+                int group = (b * padded + k / G * G) * BLOCK;
+                int from = (b * blocks + k) * BLOCK;
+                for (int p = 0; p < BLOCK; p++) {
+                    int packedByte = p % (BLOCK / 2);
+                    int high = p / (BLOCK / 2);
+                    int at = group + packedByte / 2 * 4 * G + high * 2 * G + packedByte % 2 * G + k % G;
+                    out[at] = (short) q[from + p];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 8·Σq of each block, laid out as {@link Q8Activations#groupScales}: the Q4_0 nibbles' offset. */
+    private static int[] nibbleOffsets(float[] q, int batch, int blocks, int padded) {
+        int[] out = new int[batch * padded];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < blocks; k++) {
+                int sum = 0;
+                for (int p = 0; p < BLOCK; p++) {
+                    sum += (int) q[(b * blocks + k) * BLOCK + p];
+                }
+                out[b * padded + k] = 8 * sum;
+            }
         }
         return out;
     }

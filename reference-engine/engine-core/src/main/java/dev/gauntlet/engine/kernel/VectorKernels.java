@@ -1,71 +1,49 @@
 package dev.gauntlet.engine.kernel;
 
-import dev.gauntlet.engine.tensor.Float16;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API kernels for one weight row: dot products and row decoders. {@link ScalarKernels}
- * holds the reference each is tested against.
+ * Vector API kernels for one float weight row: dot products and row decoders. {@link
+ * ScalarKernels} holds the reference each is tested against; {@link InterleavedKernels} holds the
+ * quantized rows' kernels, which share the lane sums and tile bookkeeping here.
  *
  * <p><b>One operation sequence per input.</b> Each dot product runs the same floating-point
  * operations in the same order for an input whether it is alone or in a group, so its result is
  * bit-for-bit the same whatever batch it rides in: the group kernels only interleave the
  * sequences of their inputs. Lanes are summed by a fixed scalar halving tree ({@link #sumLanes}),
- * through a caller's {@link #laneScratch}.
- * <ul>
- * <li>Float rows (F32, and F16/BF16 decoded): vector {@code j} of {@code L} lanes, elements
- * {@code [jL, jL+L)}, is fused-multiply-added into accumulator {@code j mod 2} while whole pairs
- * of vectors remain; then {@code a0+a1} is summed across lanes and the remaining elements are
- * added one by one in order. Two independent FMA chains let a single input keep up with memory.
- * <li>Quantized rows (Q8_0, Q4_0): each block's 32 products of small integers are summed into
- * lanes, which is exact (every partial sum is below 2<sup>24</sup>) and so independent of order,
- * then the block's lane sums are multiplied by {@code d_w·d_x} (exact too: 11 × 11 significant
- * bits) and added into one accumulator, block after block, as llama.cpp's SIMD kernels do. Which
- * products share a lane is fixed per type (Q8_0: elements {@code 2j, 2j+1} of each run of
- * {@code 2L}; Q4_0: {@code j, j+16}), and the batch kernels' unpacked layouts follow it.
- * Folding the scales into the operands would save work per input but round every product, and
- * llama.cpp conformance of quantized models depends on matching its rounding: a tiny shift in an
- * activation flips its Q8_0 rounding downstream.
- * </ul>
+ * through a caller's {@link #laneScratch}. For float rows (F32, and F16/BF16 decoded) vector
+ * {@code j} of {@code L} lanes, elements {@code [jL, jL+L)}, is fused-multiply-added into
+ * accumulator {@code j mod 2} while whole pairs of vectors remain; then {@code a0+a1} is summed
+ * across lanes and the remaining elements are added one by one in order. Two independent FMA
+ * chains let a single input keep up with memory.
  */
 public final class VectorKernels {
     /** 16 float lanes with AVX-512, else 8: a Q8_0/Q4_0 block is then a whole number of vectors. */
-    private static final VectorSpecies<Float> F =
+    static final VectorSpecies<Float> F =
             FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
-    private static final int L = F.length();
+    static final int L = F.length();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    /** {@code 2L} int8 quants: the Q8_0 kernel multiplies this many at once, as 16-bit lanes. */
-    private static final VectorSpecies<Byte> PAIR_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 16));
-    private static final VectorSpecies<Short> PAIR_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
-    /** Rearranges {@code 2L} quants to even positions first, then odd: see {@link #decodeQ8_0}. */
-    private static final VectorShuffle<Byte> EVENS_THEN_ODDS =
-            VectorShuffle.fromOp(PAIR_BYTES, i -> i < L ? 2 * i : 2 * (i - L) + 1);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    private static final int BLOCK = ActivationQuantizer.BLOCK;
-    private static final int HALF = BLOCK / 2;
-    private static final int Q8_BYTES = 34;
-    private static final int Q4_BYTES = 18;
 
     /** Input vectors the batched kernels handle per pass over their rows. */
     public static final int GROUP = 4;
     /** Weight rows the batched kernels handle per pass: with {@link #GROUP} inputs, 16 accumulators fit 32 registers. */
     public static final int TILE_ROWS = 2;
-    /** Where {@link #sumTileLanes} leaves a tile's sums in the lane scratch. */
-    private static final int TILE_SUMS = TILE_ROWS * GROUP * L;
+    /** Floats of a tile's accumulators: {@link #TILE_ROWS} × {@link #GROUP} vectors. */
+    static final int TILE_LANES = TILE_ROWS * GROUP * L;
+    /** Where {@link #storeTileLanes} leaves a tile's sums in the lane scratch. */
+    private static final int TILE_SUMS = TILE_LANES;
 
     private VectorKernels() {
     }
@@ -150,15 +128,8 @@ public final class VectorKernels {
             c30 = v0.fma(e, c30);
             c31 = v1.fma(o, c31);
         }
-        a00.add(a01).intoArray(lanes, 0);
-        a10.add(a11).intoArray(lanes, L);
-        a20.add(a21).intoArray(lanes, 2 * L);
-        a30.add(a31).intoArray(lanes, 3 * L);
-        c00.add(c01).intoArray(lanes, 4 * L);
-        c10.add(c11).intoArray(lanes, 5 * L);
-        c20.add(c21).intoArray(lanes, 6 * L);
-        c30.add(c31).intoArray(lanes, 7 * L);
-        sumTileLanes(lanes);
+        storeTileLanes(a00.add(a01), a10.add(a11), a20.add(a21), a30.add(a31),
+                c00.add(c01), c10.add(c11), c20.add(c21), c30.add(c31), lanes);
         // The leftover elements one by one, in order, as dot does: s[g] for row g/4, input g%4.
         int s = TILE_SUMS;
         for (; i < n; i++) {
@@ -201,193 +172,13 @@ public final class VectorKernels {
     }
 
     /**
-     * Q8_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of
-     * {@code x}, in 16-bit integer lanes: {@code 2L} quants widened once and multiplied by the
-     * input's {@link Q8Activations#q16} (every product fits: both are at most 127 in magnitude),
-     * then each int lane {@code j} of a chunk takes the products of elements {@code 2j} and
-     * {@code 2j+1}. Half the conversions of widening every quant to a float lane.
-     */
-    public static float dotQ8_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b, float[] lanes) {
-        short[] xq = x.q16();
-        float[] xd = x.d();
-        int xo = b * x.cols();
-        int dOff = b * blocks;
-        FloatVector acc = FloatVector.zero(F);
-        for (int k = 0; k < blocks; k++, offset += Q8_BYTES, xo += BLOCK) {
-            IntVector s = IntVector.zero(I);
-            for (int c = 0; c < BLOCK; c += 2 * L) {
-                ShortVector wv = (ShortVector) ByteVector.fromMemorySegment(PAIR_BYTES, w, offset + 2 + c, LE)
-                        .convertShape(VectorOperators.B2S, PAIR_SHORTS, 0);
-                IntVector products = wv.mul(ShortVector.fromArray(PAIR_SHORTS, xq, xo + c)).reinterpretAsInts();
-                // Low 16 bits sign-extended plus high 16 bits: the pair's sum, exact.
-                s = s.add(products.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
-                        .add(products.lanewise(VectorOperators.ASHR, 16));
-            }
-            acc = toFloat(s).fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
-        }
-        acc.intoArray(lanes, 0);
-        return sumLanes(lanes, 0);
-    }
-
-    /**
-     * Q4_0 weights ({@code blocks} blocks at byte {@code offset}) dotted with vector {@code b} of
-     * {@code x}. A block's sum starts from the input's {@link #nibbleOffsets} and adds raw
-     * nibbles times inputs, which is Σ(n−8)·x exactly with two subtractions fewer per block.
-     */
-    public static float dotQ4_0(MemorySegment w, long offset, int blocks, Q8Activations x, int b, float[] lanes) {
-        float[] xq = x.q();
-        float[] xd = x.d();
-        float[] offsets = x.nibbleOffsets();
-        int xo = b * x.cols();
-        int dOff = b * blocks;
-        FloatVector acc = FloatVector.zero(F);
-        for (int k = 0; k < blocks; k++, offset += Q4_BYTES, xo += BLOCK) {
-            FloatVector s = FloatVector.fromArray(F, offsets, (dOff + k) * L);
-            for (int p = 0; p < HALF; p += L) {
-                IntVector packed = widenPacked(w, offset + 2 + p);
-                s = toFloat(packed.and(0x0F)).fma(FloatVector.fromArray(F, xq, xo + p), s);
-                s = toFloat(packed.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, xq, xo + HALF + p), s);
-            }
-            acc = s.fma(FloatVector.broadcast(F, Float16.toFloat(w.get(I16, offset)) * xd[dOff + k]), acc);
-        }
-        acc.intoArray(lanes, 0);
-        return sumLanes(lanes, 0);
-    }
-
-    /**
-     * For {@link #dotQ4_0}: lane {@code j} of block {@code k} of vector {@code b} (at
-     * {@code (b*blocks + k)*L + j}) holds −8 times the sum of the block's inputs that lane
-     * {@code j} multiplies, a whole number below 2<sup>24</sup> in magnitude, hence exact.
-     */
-    public static float[] nibbleOffsets(float[] q, int batch, int cols) {
-        int blocks = cols / BLOCK;
-        float[] offsets = new float[batch * blocks * L];
-        for (int blk = 0; blk < batch * blocks; blk++) {
-            for (int p = 0; p < HALF; p++) {
-                offsets[blk * L + p % L] -= 8 * (q[blk * BLOCK + p] + q[blk * BLOCK + HALF + p]);
-            }
-        }
-        return offsets;
-    }
-
-    /**
-     * Unpacks {@code blocks} Q8_0 blocks into integer values {@code q} and scales {@code d}, each
-     * run of {@code 2L} values stored even positions first, then odd ({@link
-     * Q8Activations#tileQ}'s order): float lane {@code j} of the batch kernel then sums the
-     * same two products as int lane {@code j} of {@link #dotQ8_0}.
-     */
-    public static void decodeQ8_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        for (int k = 0; k < blocks; k++, offset += Q8_BYTES) {
-            d[k] = Float16.toFloat(w.get(I16, offset));
-            for (int c = 0; c < BLOCK; c += 2 * L) {
-                ByteVector quants = ByteVector.fromMemorySegment(PAIR_BYTES, w, offset + 2 + c, LE)
-                        .rearrange(EVENS_THEN_ODDS);
-                widen(quants, 0).intoArray(q, k * BLOCK + c);
-                widen(quants, 1).intoArray(q, k * BLOCK + c + L);
-            }
-        }
-    }
-
-    /**
-     * {@code q} (whole blocks of 32) reordered as {@link #decodeQ8_0} stores unpacked weights:
-     * each run of {@code 2L} values even positions first, then odd.
-     */
-    public static float[] pairedOrder(float[] q) {
-        float[] paired = new float[q.length];
-        for (int run = 0; run < q.length; run += 2 * L) {
-            for (int r = 0; r < 2 * L; r++) {
-                paired[run + (r % 2) * L + r / 2] = q[run + r];
-            }
-        }
-        return paired;
-    }
-
-    /** Unpacks {@code blocks} Q4_0 blocks into integer values {@code q} and scales {@code d}. */
-    public static void decodeQ4_0(MemorySegment w, long offset, int blocks, float[] q, float[] d) {
-        for (int k = 0; k < blocks; k++, offset += Q4_BYTES) {
-            d[k] = Float16.toFloat(w.get(I16, offset));
-            for (int p = 0; p < HALF; p += L) {
-                IntVector packed = widenPacked(w, offset + 2 + p);
-                toFloat(packed.and(0x0F).sub(8)).intoArray(q, k * BLOCK + p);
-                toFloat(packed.lanewise(VectorOperators.LSHR, 4).sub(8)).intoArray(q, k * BLOCK + HALF + p);
-            }
-        }
-    }
-
-    /**
-     * Two rows unpacked by {@link #decodeQ8_0} or {@link #decodeQ4_0} ({@code q0, d0} and
-     * {@code q1, d1}) dotted with up to {@link #GROUP} consecutive vectors of {@code x}, each
-     * unpacked weight vector and input vector loaded once for the whole tile: sets
-     * {@code out[row0 + r + b*outStride]} for {@code r < rowCount} and {@code b} in
-     * {@code [firstB, firstB + count)}. This is the batch path; each result equals
-     * {@link #dotQ8_0}'s or {@link #dotQ4_0}'s bit for bit. A lone row passes itself as the second.
-     */
-    public static void dotUnpackedTile(float[] q0, float[] d0, float[] q1, float[] d1, int blocks, Q8Activations x,
-            int firstB, int count, float[] out, int row0, int rowCount, int outStride, float[] lanes) {
-        checkTile(count, rowCount);
-        float[] xq = x.tileQ();
-        float[] xd = x.d();
-        int cols = x.cols();
-        int b1 = firstB + Math.min(1, count - 1);
-        int b2 = firstB + Math.min(2, count - 1);
-        int b3 = firstB + count - 1;
-        FloatVector z = FloatVector.zero(F);
-        // aB: row 0 with input B; cB: row 1 with input B.
-        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int k = 0; k < blocks; k++) {
-            int base = k * BLOCK;
-            FloatVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
-            for (int p = base; p < base + BLOCK; p += L) {
-                FloatVector u = FloatVector.fromArray(F, q0, p);
-                FloatVector v = FloatVector.fromArray(F, q1, p);
-                FloatVector e = FloatVector.fromArray(F, xq, firstB * cols + p);
-                s0 = u.fma(e, s0);
-                t0 = v.fma(e, t0);
-                e = FloatVector.fromArray(F, xq, b1 * cols + p);
-                s1 = u.fma(e, s1);
-                t1 = v.fma(e, t1);
-                e = FloatVector.fromArray(F, xq, b2 * cols + p);
-                s2 = u.fma(e, s2);
-                t2 = v.fma(e, t2);
-                e = FloatVector.fromArray(F, xq, b3 * cols + p);
-                s3 = u.fma(e, s3);
-                t3 = v.fma(e, t3);
-            }
-            float du = d0[k];
-            float dv = d1[k];
-            float e0 = xd[firstB * blocks + k];
-            float e1 = xd[b1 * blocks + k];
-            float e2 = xd[b2 * blocks + k];
-            float e3 = xd[b3 * blocks + k];
-            a0 = s0.fma(FloatVector.broadcast(F, du * e0), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, du * e1), a1);
-            a2 = s2.fma(FloatVector.broadcast(F, du * e2), a2);
-            a3 = s3.fma(FloatVector.broadcast(F, du * e3), a3);
-            c0 = t0.fma(FloatVector.broadcast(F, dv * e0), c0);
-            c1 = t1.fma(FloatVector.broadcast(F, dv * e1), c1);
-            c2 = t2.fma(FloatVector.broadcast(F, dv * e2), c2);
-            c3 = t3.fma(FloatVector.broadcast(F, dv * e3), c3);
-        }
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, L);
-        a2.intoArray(lanes, 2 * L);
-        a3.intoArray(lanes, 3 * L);
-        c0.intoArray(lanes, 4 * L);
-        c1.intoArray(lanes, 5 * L);
-        c2.intoArray(lanes, 6 * L);
-        c3.intoArray(lanes, 7 * L);
-        sumTileLanes(lanes);
-        storeTile(out, row0, rowCount, outStride, firstB, count, lanes);
-    }
-
-    /**
      * The {@code L} floats at {@code lanes[from]} summed by a fixed halving tree (upper half onto
      * lower half, down to one), in place. Not {@code reduceLanes(ADD)}: its order is unspecified
      * and may differ between the interpreter and compiled code, hence between two calls in one
      * run. Done in scalar code after one vector store, which also keeps the kernels small enough
      * for the JIT to compile their vector operations without boxing.
      */
-    private static float sumLanes(float[] lanes, int from) {
+    static float sumLanes(float[] lanes, int from) {
         for (int half = L / 2; half > 0; half /= 2) {
             for (int i = from; i < from + half; i++) {
                 lanes[i] += lanes[i + half];
@@ -397,16 +188,37 @@ public final class VectorKernels {
     }
 
     /**
-     * The tile's eight lane groups ({@code [gL, gL+L)}, {@code g = 4·row + input}) each summed by
-     * {@link #sumLanes}; the sums are left at {@code lanes[TILE_SUMS + g]}.
+     * Stores a tile's accumulators in the lane scratch and sums each by {@link #sumLanes},
+     * leaving the sums at {@code lanes[TILE_SUMS + GROUP·row + input]}.
      */
-    private static void sumTileLanes(float[] lanes) {
+    private static void storeTileLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
+            FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, float[] lanes) {
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, L);
+        a2.intoArray(lanes, 2 * L);
+        a3.intoArray(lanes, 3 * L);
+        c0.intoArray(lanes, 4 * L);
+        c1.intoArray(lanes, 5 * L);
+        c2.intoArray(lanes, 6 * L);
+        c3.intoArray(lanes, 7 * L);
         for (int g = 0; g < TILE_ROWS * GROUP; g++) {
             lanes[TILE_SUMS + g] = sumLanes(lanes, g * L);
         }
     }
 
-    private static void checkTile(int count, int rowCount) {
+    /**
+     * Ends a tile: stores its accumulators (aB: row 0 with input B; cB: row 1 with input B) in the
+     * lane scratch, sums each by {@link #sumLanes} and stores the first {@code rowCount} rows ×
+     * {@code count} inputs in {@code out}.
+     */
+    static void finishTile(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, FloatVector c0,
+            FloatVector c1, FloatVector c2, FloatVector c3, float[] out, int row0, int rowCount, int outStride,
+            int firstB, int count, float[] lanes) {
+        storeTileLanes(a0, a1, a2, a3, c0, c1, c2, c3, lanes);
+        storeTile(out, row0, rowCount, outStride, firstB, count, lanes);
+    }
+
+    static void checkTile(int count, int rowCount) {
         if (count < 1 || count > GROUP || rowCount < 1 || rowCount > TILE_ROWS) {
             throw new IllegalArgumentException("tile of " + rowCount + " rows × " + count + " vectors (1 to "
                     + TILE_ROWS + " × 1 to " + GROUP + ")");
@@ -421,22 +233,5 @@ public final class VectorKernels {
                 out[row0 + r + (firstB + b) * outStride] = lanes[TILE_SUMS + GROUP * r + b];
             }
         }
-    }
-
-    /** Lanes {@code [part·L, part·L + L)} of {@code 2L} quants as floats. */
-    private static FloatVector widen(ByteVector quants, int part) {
-        return (FloatVector) quants.convertShape(VectorOperators.B2F, F, part);
-    }
-
-    /**
-     * Packed Q4_0 bytes zero-extended to int lanes once: nibbles are cut there since x86 has no
-     * byte shift, and after zero extension the high nibble needs no mask.
-     */
-    private static IntVector widenPacked(MemorySegment w, long at) {
-        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-    }
-
-    private static FloatVector toFloat(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 }

@@ -1,8 +1,8 @@
 package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
+import dev.gauntlet.engine.kernel.InterleavedKernels;
 import dev.gauntlet.engine.kernel.Q8Activations;
-import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
 
 /** Q8_0 weights: blocks of an fp16 scale and 32 signed bytes. */
@@ -14,12 +14,12 @@ public final class Q8_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    float dotPacked(long offset, Q8Activations x, int b, float[] lanes) {
-        return VectorKernels.dotQ8_0(data, offset, blocks, x, b, lanes);
+    float dot(MemorySegment w, long offset, Q8Activations x, int b, float[] lanes) {
+        return InterleavedKernels.dotQ8_0(w, offset, groups, x, b, lanes);
     }
 
     @Override
-    void unpack(long offset, float[] q, float[] d) {
-        VectorKernels.decodeQ8_0(data, offset, blocks, q, d);
+    void sumTile(MemorySegment w, long off0, long off1, Q8Activations x, int firstB, int count, float[] sums) {
+        InterleavedKernels.sumQ8_0Tile(w, off0, off1, groups, x, firstB, count, sums);
     }
 }

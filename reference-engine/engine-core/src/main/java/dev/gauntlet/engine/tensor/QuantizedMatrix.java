@@ -2,56 +2,95 @@ package dev.gauntlet.engine.tensor;
 
 import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.ActivationQuantizer;
+import dev.gauntlet.engine.kernel.BlockInterleave;
+import dev.gauntlet.engine.kernel.InterleavedKernels;
+import dev.gauntlet.engine.kernel.Parallel;
 import dev.gauntlet.engine.kernel.Q8Activations;
 import dev.gauntlet.engine.kernel.VectorKernels;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Block-quantized weights (Q8_0, Q4_0) against Q8_0-quantized inputs. A single input streams
- * the packed row straight through the fused kernel; a batch unpacks each tile's rows once and reuses them.
- * Both kernels give an input the same bits (see {@link VectorKernels}).
+ * Block-quantized weights (Q8_0, Q4_0) against Q8_0-quantized inputs. {@link #data()} stays in
+ * GGUF's layout for other backends and for row lookups; the CPU kernels read a copy in {@link
+ * BlockInterleave}'s layout, made on the first {@link #matmul} (a matrix only a GPU multiplies
+ * never pays for it). A single input streams each row through {@link InterleavedKernels}'s
+ * one-input kernel; a batch goes by tiles of two rows and up to four inputs. Both give an input
+ * the same bits.
  */
 abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations> permits Q8_0Matrix, Q4_0Matrix {
-    final int blocks;
+    final int groups;
+    private final int blocks;
+    private final long packedRowBytes;
+    private volatile MemorySegment packed;
 
     QuantizedMatrix(GgmlType type, int rows, int cols, MemorySegment data) {
         super(type, rows, cols, data);
         this.blocks = cols / BlockCodec.BLOCK;
+        this.groups = BlockInterleave.groups(blocks);
+        this.packedRowBytes = BlockInterleave.rowBytes(blocks, type == GgmlType.Q4_0);
     }
 
-    /** The packed row at byte {@code offset} dotted with vector {@code b} of {@code x}. */
-    abstract float dotPacked(long offset, Q8Activations x, int b, float[] lanes);
+    /** The interleaved row at byte {@code offset} of {@code w} dotted with vector {@code b} of {@code x}. */
+    abstract float dot(MemorySegment w, long offset, Q8Activations x, int b, float[] lanes);
 
-    /** Unpacks the row at byte {@code offset} into integer values and block scales. */
-    abstract void unpack(long offset, float[] q, float[] d);
+    /** The type's tile sums ({@link InterleavedKernels#sumQ8_0Tile}'s contract) over rows of {@code w}. */
+    abstract void sumTile(MemorySegment w, long off0, long off1, Q8Activations x, int firstB, int count, float[] sums);
 
     @Override
     final Q8Activations prepare(float[] x, int batch) {
+        packed();
         return ActivationQuantizer.quantizeQ8_0(x, batch, cols, type());
     }
 
     @Override
     final void multiplyRows(int row, int rowCount, Q8Activations x, int batch, float[] out, RowScratch scratch) {
+        MemorySegment w = packed;
+        long off0 = row * packedRowBytes;
         if (batch == 1) {
-            for (int r = row; r < row + rowCount; r++) {
-                out[r] = dotPacked(rowOffset(r), x, 0, scratch.lanes);
+            for (int r = 0; r < rowCount; r++) {
+                out[row + r] = dot(w, off0 + r * packedRowBytes, x, 0, scratch.lanes);
             }
             return;
         }
-        for (int r = 0; r < rowCount; r++) {
-            unpack(rowOffset(row + r), scratch.values[r], scratch.scales[r]);
-        }
-        int last = rowCount - 1; // a lone row is passed as both rows of the tile
+        long off1 = off0 + (rowCount - 1) * packedRowBytes; // a lone row is passed as both rows of the tile
         int b = 0;
+        float[] sums = scratch.tileSums(InterleavedKernels.tileSumsLength(groups));
+        float[] scales = scratch.rowScales(2 * groups * BlockInterleave.GROUP_BLOCKS);
+        boolean q4 = type() == GgmlType.Q4_0;
+        InterleavedKernels.rowScales(w, off0, groups, q4, scales, 0);
+        InterleavedKernels.rowScales(w, off1, groups, q4, scales, groups * BlockInterleave.GROUP_BLOCKS);
         for (; batch - b >= 2; b += VectorKernels.GROUP) {
-            VectorKernels.dotUnpackedTile(scratch.values[0], scratch.scales[0], scratch.values[last], scratch.scales[last],
-                    blocks, x, b, Math.min(VectorKernels.GROUP, batch - b), out, row, rowCount, rows, scratch.lanes);
+            int count = Math.min(VectorKernels.GROUP, batch - b);
+            sumTile(w, off0, off1, x, b, count, sums);
+            InterleavedKernels.scaleTile(scales, groups, x, b, count, sums, out, row, rowCount, rows, scratch.lanes);
         }
         if (b < batch) {
-            // A lone last input streams the packed rows again (now cached) rather than fill a group.
-            for (int r = row; r < row + rowCount; r++) {
-                out[b * rows + r] = dotPacked(rowOffset(r), x, b, scratch.lanes);
+            // A lone last input streams the rows again (now cached) rather than fill a group.
+            for (int r = 0; r < rowCount; r++) {
+                out[b * rows + row + r] = dot(w, off0 + r * packedRowBytes, x, b, scratch.lanes);
             }
         }
+    }
+
+    /** The interleaved copy, made by the first caller (rows spread over the worker threads). */
+    private MemorySegment packed() {
+        MemorySegment p = packed;
+        if (p == null) {
+            synchronized (this) {
+                p = packed;
+                if (p == null) {
+                    MemorySegment copy = Arena.ofAuto().allocate(packedRowBytes * rows, 64);
+                    boolean q4 = type() == GgmlType.Q4_0;
+                    Parallel.forRange(rows, 64, (start, end) -> {
+                        for (int r = start; r < end; r++) {
+                            BlockInterleave.packRow(data, rowOffset(r), blocks, q4, copy, r * packedRowBytes);
+                        }
+                    });
+                    packed = p = copy;
+                }
+            }
+        }
+        return p;
     }
 }

@@ -9,18 +9,34 @@ import java.lang.foreign.MemorySegment;
  */
 final class RowScratch {
     final float[][] values = new float[VectorKernels.TILE_ROWS][0];
-    final float[][] scales = new float[VectorKernels.TILE_ROWS][0];
     final MemorySegment[] valuesSegment = new MemorySegment[VectorKernels.TILE_ROWS];
     final float[] lanes = VectorKernels.laneScratch();
+    private float[] tileSums = new float[0];
+    private float[] rowScales = new float[0];
 
     RowScratch ensure(int cols) {
         for (int r = 0; r < values.length; r++) {
             if (values[r].length < cols) { // always so on first use: the arrays start empty
                 values[r] = new float[cols];
-                scales[r] = new float[cols / BlockCodec.BLOCK + 1];
                 valuesSegment[r] = MemorySegment.ofArray(values[r]);
             }
         }
         return this;
+    }
+
+    /** A buffer of at least {@code length} floats for a quantized tile's group sums. */
+    float[] tileSums(int length) {
+        if (tileSums.length < length) {
+            tileSums = new float[length];
+        }
+        return tileSums;
+    }
+
+    /** A buffer of at least {@code length} floats for a quantized tile's row scales. */
+    float[] rowScales(int length) {
+        if (rowScales.length < length) {
+            rowScales = new float[length];
+        }
+        return rowScales;
     }
 }

@@ -1,0 +1,329 @@
+package dev.gauntlet.engine.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API dot products of Q8_0 and Q4_0 weight rows in the {@link BlockInterleave} layout
+ * against inputs laid out by {@link ActivationQuantizer}.
+ *
+ * <p><b>Why interleave.</b> In GGUF's layout a block's 32 products end in 16 vector lanes that
+ * must be scaled by that block's own {@code d_w·d_x}: a conversion, a broadcast and a
+ * multiply-add per block on top of the products. With {@link BlockInterleave#GROUP_BLOCKS} blocks side by
+ * side, lane {@code j} of every vector belongs to block {@code j} of the group, so a lane
+ * accumulates its block's whole integer sum and the group is scaled by one vector multiply-add.
+ *
+ * <p><b>One operation sequence per input.</b> A block's sum of 32 integer products is exact in
+ * any order (below 2<sup>24</sup>), so the float kernels (Q8_0) and the 16-bit integer kernels
+ * (Q4_0) give each block the same value alone or in a tile. Then, for every group, every kernel
+ * does {@code acc = sum.fma(d_w·d_x, acc)}, and the lanes are added by {@link
+ * VectorKernels#sumLanes}: an input's result is bit-for-bit the same whatever batch it rides in.
+ * The order differs from llama.cpp's (it scales each block's lanes before adding them across
+ * lanes), as llama.cpp's own x86 and ARM kernels differ from each other.
+ *
+ * <p><b>Vectors stay in one method.</b> Helpers take and give vectors through arrays (the lane
+ * scratch), never as arguments or results: a helper the JIT declines to inline then costs a call,
+ * whereas a vector crossing it would be boxed on the heap, which made a batch ten times slower.
+ */
+public final class InterleavedKernels {
+    private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final int L = VectorKernels.L;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** One quant of each block of a group. */
+    private static final VectorSpecies<Byte> GROUP_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** The group's fp16 scales. */
+    private static final VectorSpecies<Short> GROUP_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    /** Two packed Q4_0 bytes of each block, widened to 16-bit lanes. */
+    private static final VectorSpecies<Byte> PAIR_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Short> PAIR_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int BLOCK = ActivationQuantizer.BLOCK;
+    private static final int Q8_GROUP_BYTES = BlockInterleave.Q8_0_GROUP_BYTES;
+    private static final int Q4_GROUP_BYTES = BlockInterleave.Q4_0_GROUP_BYTES;
+    /** Q4_0 bytes per block; the group's scales follow its 16·L packed bytes. */
+    private static final int Q4_PACKED = BLOCK / 2;
+    /** Input shorts per pair of Q4_0 byte positions: low nibbles' inputs, then high nibbles'. */
+    private static final int Q4_STEP = 4 * L;
+    /** Floats of one group's sums in a tile: two rows × four inputs × {@code L} lanes. */
+    private static final int TILE = VectorKernels.TILE_LANES;
+    private static final int TILE_INPUTS = VectorKernels.GROUP;
+
+    private InterleavedKernels() {
+    }
+
+    /**
+     * Q8_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
+     * {@code b} of {@code x}. Four chains of multiply-adds, one per position mod 4, so that one
+     * input keeps the multiply-add units busy; their sum is exact.
+     */
+    public static float dotQ8_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] lanes) {
+        float[] xq = x.groupedQ();
+        float[] xd = x.groupScales();
+        int xo = b * groups * BLOCK * L;
+        int dOff = b * groups * L;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector acc = z;
+        for (int g = 0; g < groups; g++, offset += Q8_GROUP_BYTES, xo += BLOCK * L, dOff += L) {
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+            for (int p = 0; p < BLOCK; p += 4) {
+                s0 = quants(w, offset + (long) p * L).fma(FloatVector.fromArray(F, xq, xo + p * L), s0);
+                s1 = quants(w, offset + (long) (p + 1) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 1) * L), s1);
+                s2 = quants(w, offset + (long) (p + 2) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 2) * L), s2);
+                s3 = quants(w, offset + (long) (p + 3) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 3) * L), s3);
+            }
+            scales(w, offset + (long) BLOCK * L, lanes, 0);
+            FloatVector scale = FloatVector.fromArray(F, lanes, 0).mul(FloatVector.fromArray(F, xd, dOff));
+            acc = s0.add(s1).add(s2.add(s3)).fma(scale, acc);
+        }
+        acc.intoArray(lanes, 0);
+        return VectorKernels.sumLanes(lanes, 0);
+    }
+
+    /**
+     * The first half of a tile of two Q8_0 rows (at bytes {@code off0} and {@code off1} of
+     * {@code w}) and up to {@link VectorKernels#GROUP} consecutive vectors of {@code x} from
+     * {@code firstB}: every group's block sums, for row {@code r} and input {@code i} at
+     * {@code sums[(8g + 4r + i)·L]}. Each weight vector is converted once for the whole tile. A
+     * lone row passes itself as the second, as a short group repeats its last vector; {@link
+     * #scaleTile} finishes the tile.
+     *
+     * <p>Sums and scaling are two passes, not one, because the JIT gives up inlining (and then
+     * boxes every vector) in a kernel that holds both for a whole tile.
+     */
+    public static void sumQ8_0Tile(MemorySegment w, long off0, long off1, int groups, Q8Activations x, int firstB,
+            int count, float[] sums) {
+        float[] xq = x.groupedQ();
+        int stride = groups * BLOCK * L;
+        int x0 = firstB * stride;
+        int x1 = (firstB + Math.min(1, count - 1)) * stride;
+        int x2 = (firstB + Math.min(2, count - 1)) * stride;
+        int x3 = (firstB + count - 1) * stride;
+        FloatVector z = FloatVector.zero(F);
+        for (int g = 0; g < groups; g++, off0 += Q8_GROUP_BYTES, off1 += Q8_GROUP_BYTES) {
+            int xg = g * BLOCK * L;
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
+            for (int p = 0; p < BLOCK * L; p += L) {
+                FloatVector u = quants(w, off0 + p);
+                FloatVector v = quants(w, off1 + p);
+                FloatVector e = FloatVector.fromArray(F, xq, x0 + xg + p);
+                s0 = u.fma(e, s0);
+                t0 = v.fma(e, t0);
+                e = FloatVector.fromArray(F, xq, x1 + xg + p);
+                s1 = u.fma(e, s1);
+                t1 = v.fma(e, t1);
+                e = FloatVector.fromArray(F, xq, x2 + xg + p);
+                s2 = u.fma(e, s2);
+                t2 = v.fma(e, t2);
+                e = FloatVector.fromArray(F, xq, x3 + xg + p);
+                s3 = u.fma(e, s3);
+                t3 = v.fma(e, t3);
+            }
+            int at = g * TILE;
+            s0.intoArray(sums, at);
+            s1.intoArray(sums, at + L);
+            s2.intoArray(sums, at + 2 * L);
+            s3.intoArray(sums, at + 3 * L);
+            t0.intoArray(sums, at + 4 * L);
+            t1.intoArray(sums, at + 5 * L);
+            t2.intoArray(sums, at + 6 * L);
+            t3.intoArray(sums, at + 7 * L);
+        }
+    }
+
+    /**
+     * Q4_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
+     * {@code b} of {@code x}, in 16-bit integer lanes: a raw nibble times an input is at most
+     * 15·127, so a lane adds all 16 of its products without overflow. A block's sum of raw nibbles
+     * times inputs, less {@link Q8Activations#nibbleOffsets}, is Σ(n−8)·x.
+     */
+    public static float dotQ4_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] lanes) {
+        short[] xs = x.nibblePairs();
+        int[] xo8 = x.nibbleOffsets();
+        float[] xd = x.groupScales();
+        int xo = b * groups * BLOCK * L;
+        int dOff = b * groups * L;
+        FloatVector acc = FloatVector.zero(F);
+        for (int g = 0; g < groups; g++, offset += Q4_GROUP_BYTES, xo += BLOCK * L, dOff += L) {
+            ShortVector s = ShortVector.zero(PAIR_SHORTS);
+            for (int k = 0; k < Q4_PACKED / 2; k++) {
+                ShortVector packed = packedPair(w, offset + 2L * k * L);
+                s = s.add(packed.and((short) 0x0F).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP)))
+                        .add(packed.lanewise(VectorOperators.LSHR, 4)
+                                .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP + 2 * L)));
+            }
+            s.reinterpretAsFloats().intoArray(lanes, 0);
+            blockSums(lanes, 0, xo8, dOff);
+            scales(w, offset + (long) Q4_PACKED * L, lanes, L);
+            FloatVector scale = FloatVector.fromArray(F, lanes, L).mul(FloatVector.fromArray(F, xd, dOff));
+            acc = FloatVector.fromArray(F, lanes, 0).fma(scale, acc);
+        }
+        acc.intoArray(lanes, 0);
+        return VectorKernels.sumLanes(lanes, 0);
+    }
+
+    /**
+     * {@link #sumQ8_0Tile} for Q4_0 rows: each packed pair of bytes is split into nibbles once for
+     * the whole tile, and each group's 16-bit lane sums are turned into block sums as {@link
+     * #dotQ4_0} turns them.
+     */
+    public static void sumQ4_0Tile(MemorySegment w, long off0, long off1, int groups, Q8Activations x, int firstB,
+            int count, float[] sums) {
+        short[] xs = x.nibblePairs();
+        int[] xo8 = x.nibbleOffsets();
+        int stride = groups * BLOCK * L;
+        int x0 = firstB * stride;
+        int x1 = (firstB + Math.min(1, count - 1)) * stride;
+        int x2 = (firstB + Math.min(2, count - 1)) * stride;
+        int x3 = (firstB + count - 1) * stride;
+        ShortVector z = ShortVector.zero(PAIR_SHORTS);
+        for (int g = 0; g < groups; g++, off0 += Q4_GROUP_BYTES, off1 += Q4_GROUP_BYTES) {
+            int xg = g * BLOCK * L;
+            ShortVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
+            for (int k = 0; k < Q4_PACKED / 2; k++) {
+                ShortVector u = packedPair(w, off0 + 2L * k * L);
+                ShortVector v = packedPair(w, off1 + 2L * k * L);
+                ShortVector uLo = u.and((short) 0x0F);
+                ShortVector uHi = u.lanewise(VectorOperators.LSHR, 4);
+                ShortVector vLo = v.and((short) 0x0F);
+                ShortVector vHi = v.lanewise(VectorOperators.LSHR, 4);
+                int at = xg + k * Q4_STEP;
+                ShortVector lo = ShortVector.fromArray(PAIR_SHORTS, xs, x0 + at);
+                ShortVector hi = ShortVector.fromArray(PAIR_SHORTS, xs, x0 + at + 2 * L);
+                s0 = s0.add(uLo.mul(lo)).add(uHi.mul(hi));
+                t0 = t0.add(vLo.mul(lo)).add(vHi.mul(hi));
+                lo = ShortVector.fromArray(PAIR_SHORTS, xs, x1 + at);
+                hi = ShortVector.fromArray(PAIR_SHORTS, xs, x1 + at + 2 * L);
+                s1 = s1.add(uLo.mul(lo)).add(uHi.mul(hi));
+                t1 = t1.add(vLo.mul(lo)).add(vHi.mul(hi));
+                lo = ShortVector.fromArray(PAIR_SHORTS, xs, x2 + at);
+                hi = ShortVector.fromArray(PAIR_SHORTS, xs, x2 + at + 2 * L);
+                s2 = s2.add(uLo.mul(lo)).add(uHi.mul(hi));
+                t2 = t2.add(vLo.mul(lo)).add(vHi.mul(hi));
+                lo = ShortVector.fromArray(PAIR_SHORTS, xs, x3 + at);
+                hi = ShortVector.fromArray(PAIR_SHORTS, xs, x3 + at + 2 * L);
+                s3 = s3.add(uLo.mul(lo)).add(uHi.mul(hi));
+                t3 = t3.add(vLo.mul(lo)).add(vHi.mul(hi));
+            }
+            int at = g * TILE;
+            s0.reinterpretAsFloats().intoArray(sums, at);
+            s1.reinterpretAsFloats().intoArray(sums, at + L);
+            s2.reinterpretAsFloats().intoArray(sums, at + 2 * L);
+            s3.reinterpretAsFloats().intoArray(sums, at + 3 * L);
+            t0.reinterpretAsFloats().intoArray(sums, at + 4 * L);
+            t1.reinterpretAsFloats().intoArray(sums, at + 5 * L);
+            t2.reinterpretAsFloats().intoArray(sums, at + 6 * L);
+            t3.reinterpretAsFloats().intoArray(sums, at + 7 * L);
+            for (int i = 0; i < TILE_INPUTS; i++) {
+                int d = (firstB + Math.min(i, count - 1)) * groups * L + g * L;
+                blockSums(sums, at + i * L, xo8, d);
+                blockSums(sums, at + (TILE_INPUTS + i) * L, xo8, d);
+            }
+        }
+    }
+
+    /**
+     * The second half of a tile: every group's block sums from {@link #sumQ8_0Tile} or {@link
+     * #sumQ4_0Tile} times {@code d_w·d_x} (the rows' scales from {@link #rowScales}: row 0's,
+     * then row 1's), added group after group as the one-input kernels add them. Sets
+     * {@code out[row0 + r + b*outStride]} for {@code r < rowCount} and {@code b} in
+     * {@code [firstB, firstB + count)}, each equal to the one-input kernel's result bit for bit.
+     */
+    public static void scaleTile(float[] rowScales, int groups, Q8Activations x, int firstB, int count, float[] sums,
+            float[] out, int row0, int rowCount, int outStride, float[] lanes) {
+        VectorKernels.checkTile(count, rowCount);
+        float[] xd = x.groupScales();
+        int padded = groups * L;
+        int d0 = firstB * padded;
+        int d1 = (firstB + Math.min(1, count - 1)) * padded;
+        int d2 = (firstB + Math.min(2, count - 1)) * padded;
+        int d3 = (firstB + count - 1) * padded;
+        FloatVector z = FloatVector.zero(F);
+        // aB: row 0 with input B; cB: row 1 with input B.
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, c0 = z, c1 = z, c2 = z, c3 = z;
+        for (int g = 0, at = 0, dg = 0; g < groups; g++, at += TILE, dg += L) {
+            FloatVector du = FloatVector.fromArray(F, rowScales, dg);
+            FloatVector dv = FloatVector.fromArray(F, rowScales, padded + dg);
+            FloatVector e = FloatVector.fromArray(F, xd, d0 + dg);
+            a0 = FloatVector.fromArray(F, sums, at).fma(du.mul(e), a0);
+            c0 = FloatVector.fromArray(F, sums, at + 4 * L).fma(dv.mul(e), c0);
+            e = FloatVector.fromArray(F, xd, d1 + dg);
+            a1 = FloatVector.fromArray(F, sums, at + L).fma(du.mul(e), a1);
+            c1 = FloatVector.fromArray(F, sums, at + 5 * L).fma(dv.mul(e), c1);
+            e = FloatVector.fromArray(F, xd, d2 + dg);
+            a2 = FloatVector.fromArray(F, sums, at + 2 * L).fma(du.mul(e), a2);
+            c2 = FloatVector.fromArray(F, sums, at + 6 * L).fma(dv.mul(e), c2);
+            e = FloatVector.fromArray(F, xd, d3 + dg);
+            a3 = FloatVector.fromArray(F, sums, at + 3 * L).fma(du.mul(e), a3);
+            c3 = FloatVector.fromArray(F, sums, at + 7 * L).fma(dv.mul(e), c3);
+        }
+        VectorKernels.finishTile(a0, a1, a2, a3, c0, c1, c2, c3, out, row0, rowCount, outStride, firstB, count, lanes);
+    }
+
+    /**
+     * The scales of the Q8_0 ({@code q4 == false}) or Q4_0 row of {@code groups} groups at byte
+     * {@code offset} of {@code w}, as floats into {@code dst[to, to + groups·L)}: once per tile
+     * for all its inputs, and apart from {@link #scaleTile}, which the JIT would not compile whole
+     * with the conversion inside.
+     */
+    public static void rowScales(MemorySegment w, long offset, int groups, boolean q4, float[] dst, int to) {
+        long groupBytes = q4 ? Q4_GROUP_BYTES : Q8_GROUP_BYTES;
+        long scalesAt = (long) (q4 ? Q4_PACKED : BLOCK) * L;
+        for (int g = 0; g < groups; g++) {
+            scales(w, offset + g * groupBytes + scalesAt, dst, to + g * L);
+        }
+    }
+
+    /** Floats of the {@code sums} buffer a tile over rows of {@code groups} groups needs. */
+    public static int tileSumsLength(int groups) {
+        return groups * TILE;
+    }
+
+    /** One quant of each of the group's blocks ({@code L} signed bytes at {@code at}) as floats. */
+    private static FloatVector quants(MemorySegment w, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(GROUP_BYTES, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** Two packed Q4_0 bytes of each block of a group ({@code 2L} bytes at {@code at}), zero-extended. */
+    private static ShortVector packedPair(MemorySegment w, long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(PAIR_BYTES, w, at, LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2S, PAIR_SHORTS, 0);
+    }
+
+    /**
+     * Turns the 16-bit lane sums stored bit for bit at {@code lanes[at]} into each block's
+     * Σ(n−8)·x as a float, in place: lanes {@code j} and {@code L+j} (block {@code j}'s even and
+     * odd byte positions) widened and added, less the block's offset at {@code offsets[d + j]}.
+     * Every value is a whole number far below 2<sup>24</sup>: exact.
+     */
+    private static void blockSums(float[] lanes, int at, int[] offsets, int d) {
+        ShortVector s = FloatVector.fromArray(F, lanes, at).reinterpretAsShorts();
+        IntVector even = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+        IntVector odd = (IntVector) s.convertShape(VectorOperators.S2I, I, 1);
+        ((FloatVector) even.add(odd).sub(IntVector.fromArray(I, offsets, d)).convert(VectorOperators.I2F, 0))
+                .intoArray(lanes, at);
+    }
+
+    /**
+     * Widens the group's {@code L} fp16 scales at byte {@code at} of {@code w} into
+     * {@code dst[to, to + L)}, exactly (subnormals, infinities and NaNs included): the Vector API
+     * has no fp16 conversion. The magnitude's bits shifted into a float's place read as the value
+     * times 2<sup>−112</sup>, which a multiply restores.
+     */
+    static void scales(MemorySegment w, long at, float[] dst, int to) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(GROUP_SHORTS, w, at, LE)
+                .convertShape(VectorOperators.S2I, I, 0);
+        IntVector shifted = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        VectorMask<Integer> infOrNan = shifted.compare(VectorOperators.GE, 0x0F800000);
+        IntVector magnitude = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                .blend(shifted.or(0x70000000), infOrNan);
+        magnitude.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, to);
+    }
+}
