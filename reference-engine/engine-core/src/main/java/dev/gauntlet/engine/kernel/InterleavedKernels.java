@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * any order (below 2<sup>24</sup>), so the float kernels (Q8_0) and the 16-bit integer kernels
  * (Q4_0) give each block the same value alone or in a tile. Then, for every group, every kernel
  * does {@code acc = sum.fma(d_w·d_x, acc)}, and the lanes are added by {@link
- * VectorKernels#sumLanes}: an input's result is bit-for-bit the same whatever batch it rides in.
+ * VectorKernels#sumLanes}'s halving tree (by {@link VectorKernels#sumRows} for one-input rows, the
+ * same additions): an input's result is bit-for-bit the same whatever batch it rides in.
  * The order differs from llama.cpp's (it scales each block's lanes before adding them across
  * lanes), as llama.cpp's own x86 and ARM kernels differ from each other.
  *
@@ -61,10 +62,12 @@ public final class InterleavedKernels {
 
     /**
      * Q8_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
-     * {@code b} of {@code x}. Four chains of multiply-adds, one per position mod 4, so that one
-     * input keeps the multiply-add units busy; their sum is exact.
+     * {@code b} of {@code x}, leaving the {@code L}-lane accumulator at {@code accs[at]} for
+     * {@link VectorKernels#sumRows}. Four chains of multiply-adds, one per position mod 4, so that
+     * one input keeps the multiply-add units busy; their sum is exact.
      */
-    public static float dotQ8_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] lanes) {
+    public static void dotQ8_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] accs,
+            int at) {
         float[] xq = x.groupedQ();
         float[] xd = x.groupScales();
         int xo = b * groups * BLOCK * L;
@@ -79,12 +82,11 @@ public final class InterleavedKernels {
                 s2 = quants(w, offset + (long) (p + 2) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 2) * L), s2);
                 s3 = quants(w, offset + (long) (p + 3) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 3) * L), s3);
             }
-            scales(w, offset + (long) BLOCK * L, lanes, 0);
-            FloatVector scale = FloatVector.fromArray(F, lanes, 0).mul(FloatVector.fromArray(F, xd, dOff));
+            scales(w, offset + (long) BLOCK * L, accs, at);
+            FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
             acc = s0.add(s1).add(s2.add(s3)).fma(scale, acc);
         }
-        acc.intoArray(lanes, 0);
-        return VectorKernels.sumLanes(lanes, 0);
+        acc.intoArray(accs, at);
     }
 
     /**
@@ -142,9 +144,11 @@ public final class InterleavedKernels {
      * Q4_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
      * {@code b} of {@code x}, in 16-bit integer lanes: a raw nibble times an input is at most
      * 15·127, so a lane adds all 16 of its products without overflow. A block's sum of raw nibbles
-     * times inputs, less {@link Q8Activations#nibbleOffsets}, is Σ(n−8)·x.
+     * times inputs, less {@link Q8Activations#nibbleOffsets}, is Σ(n−8)·x. Leaves the accumulator
+     * at {@code accs[at]} as {@link #dotQ8_0} does.
      */
-    public static float dotQ4_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] lanes) {
+    public static void dotQ4_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] accs,
+            int at) {
         short[] xs = x.nibblePairs();
         int[] xo8 = x.nibbleOffsets();
         float[] xd = x.groupScales();
@@ -159,14 +163,14 @@ public final class InterleavedKernels {
                         .add(packed.lanewise(VectorOperators.LSHR, 4)
                                 .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP + 2 * L)));
             }
-            s.reinterpretAsFloats().intoArray(lanes, 0);
-            blockSums(lanes, 0, xo8, dOff);
-            scales(w, offset + (long) Q4_PACKED * L, lanes, L);
-            FloatVector scale = FloatVector.fromArray(F, lanes, L).mul(FloatVector.fromArray(F, xd, dOff));
-            acc = FloatVector.fromArray(F, lanes, 0).fma(scale, acc);
+            s.reinterpretAsFloats().intoArray(accs, at);
+            blockSums(accs, at, xo8, dOff);
+            FloatVector sum = FloatVector.fromArray(F, accs, at);
+            scales(w, offset + (long) Q4_PACKED * L, accs, at);
+            FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
+            acc = sum.fma(scale, acc);
         }
-        acc.intoArray(lanes, 0);
-        return VectorKernels.sumLanes(lanes, 0);
+        acc.intoArray(accs, at);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.gauntlet.engine.kernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -45,7 +46,21 @@ public final class VectorKernels {
     /** Where {@link #storeTileLanes} leaves a tile's sums in the lane scratch. */
     private static final int TILE_SUMS = TILE_LANES;
 
+    /** Rows {@link #sumRows} sums at once: one per float lane. */
+    public static final int SUM_ROWS = L;
+    /**
+     * {@link #sumRows}'s lane indexes, level after level ({@code L} floats each): where each output
+     * lane takes the lower, and the upper, half of a row's remaining lanes from two vectors.
+     */
+    private static final float[] LOWER_HALVES = halves(0);
+    private static final float[] UPPER_HALVES = halves(1);
+
     private VectorKernels() {
+    }
+
+    /** A per-thread buffer of {@link #SUM_ROWS} accumulators for {@link #sumRows}. */
+    public static float[] rowScratch() {
+        return new float[SUM_ROWS * L];
     }
 
     /** A per-thread buffer for the kernels' lane sums: every kernel here takes one as {@code lanes}. */
@@ -185,6 +200,50 @@ public final class VectorKernels {
             }
         }
         return lanes[from];
+    }
+
+    /**
+     * Sums each of the first {@code count} accumulators in {@code accs} ({@code L} floats each,
+     * row {@code r} at {@code r·L}) by {@link #sumLanes}'s halving tree and stores the sums at
+     * {@code out[at, at + count)}; {@code accs} is overwritten. The same additions in the same order
+     * as {@link #sumLanes}, hence the same bits, but in vector registers for {@link #SUM_ROWS} rows
+     * at once: each level takes the lower and the upper halves of every row's remaining lanes from
+     * two vectors into one (a two-vector lane selection each) and adds them, so the rows' lanes
+     * are never added one by one.
+     */
+    public static void sumRows(float[] accs, int count, float[] out, int at) {
+        Arrays.fill(accs, count * L, SUM_ROWS * L, 0f);
+        for (int level = 0, vectors = SUM_ROWS; vectors > 1; level++, vectors /= 2) {
+            FloatVector lower = FloatVector.fromArray(F, LOWER_HALVES, level * L);
+            FloatVector upper = FloatVector.fromArray(F, UPPER_HALVES, level * L);
+            for (int i = 0; i < vectors / 2; i++) {
+                FloatVector a = FloatVector.fromArray(F, accs, 2 * i * L);
+                FloatVector b = FloatVector.fromArray(F, accs, (2 * i + 1) * L);
+                lower.selectFrom(a, b).add(upper.selectFrom(a, b)).intoArray(accs, i * L);
+            }
+        }
+        System.arraycopy(accs, 0, out, at, count);
+    }
+
+    /**
+     * For {@link #sumRows}: at level {@code k} each input vector holds {@code m = 2^k} rows of
+     * {@code s = L/m} lanes; output lane {@code o} is lane {@code t = o mod s/2} of the lower
+     * ({@code upper = 0}) or upper half of row {@code q = o div s/2}, from the first vector
+     * ({@code q < m}) or, as index {@code L + …}, the second.
+     */
+    private static float[] halves(int upper) {
+        int levels = Integer.numberOfTrailingZeros(L);
+        float[] idx = new float[levels * L];
+        for (int level = 0; level < levels; level++) {
+            int m = 1 << level;
+            int half = L / m / 2;
+            for (int o = 0; o < L; o++) {
+                int q = o / half;
+                int lane = (q % m) * 2 * half + o % half + upper * half;
+                idx[level * L + o] = q < m ? lane : L + lane;
+            }
+        }
+        return idx;
     }
 
     /**

@@ -75,8 +75,9 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
         int grain = (int) Math.max(1, MIN_TASK_BYTES / rowBytes);
         Parallel.forRange(rows, grain, (start, end) -> {
             RowScratch scratch = SCRATCH.get().ensure(cols);
-            for (int r = start; r < end; r += VectorKernels.TILE_ROWS) {
-                multiplyRows(r, Math.min(VectorKernels.TILE_ROWS, end - r), in, batch, out, scratch);
+            int step = rowsPerPass(batch);
+            for (int r = start; r < end; r += step) {
+                multiplyRows(r, Math.min(step, end - r), in, batch, out, scratch);
             }
         });
     }
@@ -117,7 +118,12 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
 
     /**
      * Sets {@code out[b*rows + row + r]} for every {@code b < batch} and {@code r < rowCount}
-     * ({@code rowCount} at most {@link VectorKernels#TILE_ROWS}), reading the rows' weights once.
+     * ({@code rowCount} at most {@link #rowsPerPass}), reading the rows' weights once.
      */
     abstract void multiplyRows(int row, int rowCount, I in, int batch, float[] out, RowScratch scratch);
+
+    /** Rows {@link #multiplyRows} takes at once for a batch of {@code batch}: a tile's, unless a type says more. */
+    int rowsPerPass(int batch) {
+        return VectorKernels.TILE_ROWS;
+    }
 }

@@ -14,8 +14,8 @@ public final class Q8_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    float dot(MemorySegment w, long offset, Q8Activations x, int b, float[] lanes) {
-        return InterleavedKernels.dotQ8_0(w, offset, groups, x, b, lanes);
+    void dot(MemorySegment w, long offset, Q8Activations x, int b, float[] accs, int at) {
+        InterleavedKernels.dotQ8_0(w, offset, groups, x, b, accs, at);
     }
 
     @Override

@@ -31,8 +31,11 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
         this.packedRowBytes = BlockInterleave.rowBytes(blocks, type == GgmlType.Q4_0);
     }
 
-    /** The interleaved row at byte {@code offset} of {@code w} dotted with vector {@code b} of {@code x}. */
-    abstract float dot(MemorySegment w, long offset, Q8Activations x, int b, float[] lanes);
+    /**
+     * The interleaved row at byte {@code offset} of {@code w} dotted with vector {@code b} of
+     * {@code x}, its accumulator left at {@code accs[at]} ({@link VectorKernels#sumRows} sums it).
+     */
+    abstract void dot(MemorySegment w, long offset, Q8Activations x, int b, float[] accs, int at);
 
     /** The type's tile sums ({@link InterleavedKernels#sumQ8_0Tile}'s contract) over rows of {@code w}. */
     abstract void sumTile(MemorySegment w, long off0, long off1, Q8Activations x, int firstB, int count, float[] sums);
@@ -48,9 +51,7 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
         MemorySegment w = packed;
         long off0 = row * packedRowBytes;
         if (batch == 1) {
-            for (int r = 0; r < rowCount; r++) {
-                out[row + r] = dot(w, off0 + r * packedRowBytes, x, 0, scratch.lanes);
-            }
+            dotRows(w, off0, rowCount, x, 0, out, row, scratch);
             return;
         }
         long off1 = off0 + (rowCount - 1) * packedRowBytes; // a lone row is passed as both rows of the tile
@@ -67,10 +68,23 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
         }
         if (b < batch) {
             // A lone last input streams the rows again (now cached) rather than fill a group.
-            for (int r = 0; r < rowCount; r++) {
-                out[b * rows + row + r] = dot(w, off0 + r * packedRowBytes, x, b, scratch.lanes);
-            }
+            dotRows(w, off0, rowCount, x, b, out, b * rows + row, scratch);
         }
+    }
+
+    /** {@code rowCount} rows from byte {@code off0} dotted with input {@code b}, into {@code out[at, at + rowCount)}. */
+    private void dotRows(MemorySegment w, long off0, int rowCount, Q8Activations x, int b, float[] out, int at,
+            RowScratch scratch) {
+        for (int r = 0; r < rowCount; r++) {
+            dot(w, off0 + r * packedRowBytes, x, b, scratch.accs, r * BlockInterleave.GROUP_BLOCKS);
+        }
+        VectorKernels.sumRows(scratch.accs, rowCount, out, at);
+    }
+
+    /** A lone input takes {@link VectorKernels#SUM_ROWS} rows per pass: their lanes are summed together. */
+    @Override
+    final int rowsPerPass(int batch) {
+        return batch == 1 ? VectorKernels.SUM_ROWS : VectorKernels.TILE_ROWS;
     }
 
     /** The interleaved copy, made by the first caller (rows spread over the worker threads). */

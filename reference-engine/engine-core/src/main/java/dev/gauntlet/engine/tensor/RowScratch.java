@@ -11,6 +11,7 @@ final class RowScratch {
     final float[][] values = new float[VectorKernels.TILE_ROWS][0];
     final MemorySegment[] valuesSegment = new MemorySegment[VectorKernels.TILE_ROWS];
     final float[] lanes = VectorKernels.laneScratch();
+    final float[] accs = VectorKernels.rowScratch();
     private float[] tileSums = new float[0];
     private float[] rowScales = new float[0];
 
