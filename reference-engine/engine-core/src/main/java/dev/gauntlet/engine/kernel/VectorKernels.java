@@ -41,13 +41,13 @@ public final class VectorKernels {
     public static final int GROUP = 4;
     /** Weight rows the batched kernels handle per pass: with {@link #GROUP} inputs, 16 accumulators fit 32 registers. */
     public static final int TILE_ROWS = 2;
-    /** Floats of a tile's accumulators: {@link #TILE_ROWS} × {@link #GROUP} vectors. */
-    static final int TILE_LANES = TILE_ROWS * GROUP * L;
-    /** Where {@link #storeTileLanes} leaves a tile's sums in the lane scratch. */
-    private static final int TILE_SUMS = TILE_LANES;
-
     /** Rows {@link #sumRows} sums at once: one per float lane. */
     public static final int SUM_ROWS = L;
+    /** Floats of a tile's accumulators: {@link #TILE_ROWS} × {@link #GROUP} vectors. */
+    static final int TILE_LANES = TILE_ROWS * GROUP * L;
+    /** Where {@link #storeTileLanes} leaves a tile's sums in the lane scratch, after {@link #sumRows}'s room. */
+    private static final int TILE_SUMS = SUM_ROWS * L;
+
     /**
      * {@link #sumRows}'s lane indexes, level after level ({@code L} floats each): where each output
      * lane takes the lower, and the upper, half of a row's remaining lanes from two vectors.
@@ -247,8 +247,8 @@ public final class VectorKernels {
     }
 
     /**
-     * Stores a tile's accumulators in the lane scratch and sums each by {@link #sumLanes},
-     * leaving the sums at {@code lanes[TILE_SUMS + GROUP·row + input]}.
+     * Stores a tile's accumulators in the lane scratch and sums each by {@link #sumRows}, leaving
+     * the sums at {@code lanes[TILE_SUMS + GROUP·row + input]}.
      */
     private static void storeTileLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
             FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, float[] lanes) {
@@ -260,9 +260,7 @@ public final class VectorKernels {
         c1.intoArray(lanes, 5 * L);
         c2.intoArray(lanes, 6 * L);
         c3.intoArray(lanes, 7 * L);
-        for (int g = 0; g < TILE_ROWS * GROUP; g++) {
-            lanes[TILE_SUMS + g] = sumLanes(lanes, g * L);
-        }
+        sumRows(lanes, TILE_ROWS * GROUP, lanes, TILE_SUMS);
     }
 
     /**
