@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The reference engine's own forward pass on the CPU: the loaded model runs as it is. */
+/**
+ * The reference engine's own forward pass on the CPU: the loaded model runs as it is, its
+ * matrices prepared for the CPU kernels when it is placed rather than on the first request.
+ */
 final class CpuBackend implements ComputeBackend {
     static final String NAME = "cpu";
 
@@ -28,6 +31,7 @@ final class CpuBackend implements ComputeBackend {
             throw new IllegalArgumentException("--tp " + tensorParallel + " needs a GPU backend (--backend cuda):"
                     + " the CPU backend runs on one device");
         }
+        loaded.model().weights().prepareMatmuls();
         return new OnCpu(loaded);
     }
 

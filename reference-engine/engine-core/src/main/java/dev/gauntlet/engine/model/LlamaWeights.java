@@ -57,6 +57,16 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
         return new LlamaWeights(embedding, layers, vector(file, "output_norm.weight", dim), output);
     }
 
+    /** {@link WeightMatrix#prepareMatmul} for every matrix a forward pass multiplies by. */
+    public void prepareMatmuls() {
+        output.prepareMatmul();
+        for (Layer l : layers) {
+            for (WeightMatrix m : new WeightMatrix[] {l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down}) {
+                m.prepareMatmul();
+            }
+        }
+    }
+
     /** Bytes of weights read by one decode step (every matrix once; the embedding only one row). */
     public long bytesPerStep() {
         long bytes = output.byteSize();

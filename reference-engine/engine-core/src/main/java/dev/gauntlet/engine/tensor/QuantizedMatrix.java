@@ -41,6 +41,11 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
     abstract void sumTile(MemorySegment w, long off0, long off1, Q8Activations x, int firstB, int count, float[] sums);
 
     @Override
+    public final void prepareMatmul() {
+        packed();
+    }
+
+    @Override
     final Q8Activations prepare(float[] x, int batch) {
         packed();
         return ActivationQuantizer.quantizeQ8_0(x, batch, cols, type());

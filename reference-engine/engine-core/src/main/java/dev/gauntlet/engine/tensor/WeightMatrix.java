@@ -35,6 +35,14 @@ public interface WeightMatrix {
      */
     void matmul(float[] x, float[] out, int batch);
 
+    /**
+     * Builds now whatever {@link #matmul} would build on its first call (the CPU kernels' layout of
+     * quantized rows), so that a first request or a first measured call pays no set-up. Does
+     * nothing for types that need none; a backend that never multiplies on the CPU never calls it.
+     */
+    default void prepareMatmul() {
+    }
+
     /** Dequantizes row {@code row} into {@code dst[dstOffset .. dstOffset+cols)} (embedding lookup). */
     void readRow(int row, float[] dst, int dstOffset);
 }
