@@ -56,8 +56,11 @@ public final class ActivationQuantizer {
             System.arraycopy(d, b * blocks, scales, b * padded, blocks);
         }
         return switch (weights) {
-            case Q8_0 -> new Q8Activations(q, d, cols, batch, scales, grouped(q, batch, blocks, padded), null, null);
-            case Q4_0 -> new Q8Activations(q, d, cols, batch, scales, null, nibblePairs(q, batch, blocks, padded),
+            case Q8_0 -> {
+                float[] grouped = grouped(q, batch, blocks, padded);
+                yield new Q8Activations(q, d, cols, batch, scales, grouped, toShorts(grouped), null, null);
+            }
+            case Q4_0 -> new Q8Activations(q, d, cols, batch, scales, null, null, nibblePairs(q, batch, blocks, padded),
                     nibbleOffsets(q, batch, blocks, padded));
             default -> throw new IllegalArgumentException("no Q8_0 input layout for " + weights + " weights");
         };
@@ -74,6 +77,14 @@ public final class ActivationQuantizer {
                     out[to + p * G] = q[from + p];
                 }
             }
+        }
+        return out;
+    }
+
+    private static short[] toShorts(float[] values) {
+        short[] out = new short[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (short) values[i];
         }
         return out;
     }

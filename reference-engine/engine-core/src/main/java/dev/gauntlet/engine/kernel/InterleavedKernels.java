@@ -63,28 +63,32 @@ public final class InterleavedKernels {
     /**
      * Q8_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
      * {@code b} of {@code x}, leaving the {@code L}-lane accumulator at {@code accs[at]} for
-     * {@link VectorKernels#sumRows}. Four chains of multiply-adds, one per position mod 4, so that
-     * one input keeps the multiply-add units busy; their sum is exact.
+     * {@link VectorKernels#sumRows}. In 16-bit lanes: a product of two quants is at most 128·127,
+     * so two positions' products add without overflow before they are widened (a widening, a
+     * multiply and a half add per position, against a widening, a conversion and a multiply-add
+     * in floats).
      */
     public static void dotQ8_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] accs,
             int at) {
-        float[] xq = x.groupedQ();
+        short[] xs = x.groupedQ16();
         float[] xd = x.groupScales();
         int xo = b * groups * BLOCK * L;
         int dOff = b * groups * L;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector acc = z;
+        FloatVector acc = FloatVector.zero(F);
         for (int g = 0; g < groups; g++, offset += Q8_GROUP_BYTES, xo += BLOCK * L, dOff += L) {
-            FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+            IntVector sum = IntVector.zero(I);
             for (int p = 0; p < BLOCK; p += 4) {
-                s0 = quants(w, offset + (long) p * L).fma(FloatVector.fromArray(F, xq, xo + p * L), s0);
-                s1 = quants(w, offset + (long) (p + 1) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 1) * L), s1);
-                s2 = quants(w, offset + (long) (p + 2) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 2) * L), s2);
-                s3 = quants(w, offset + (long) (p + 3) * L).fma(FloatVector.fromArray(F, xq, xo + (p + 3) * L), s3);
+                ShortVector near = quantPairs(w, offset + (long) p * L).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + p * L));
+                ShortVector far = quantPairs(w, offset + (long) (p + 2) * L)
+                        .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + (p + 2) * L));
+                // Lane j holds block j's products at positions p and p+2, lane L+j at p+1 and p+3.
+                ShortVector both = near.add(far);
+                sum = sum.add((IntVector) both.convertShape(VectorOperators.S2I, I, 0))
+                        .add((IntVector) both.convertShape(VectorOperators.S2I, I, 1));
             }
             scales(w, offset + (long) BLOCK * L, accs, at);
             FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
-            acc = s0.add(s1).add(s2.add(s3)).fma(scale, acc);
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
         }
         acc.intoArray(accs, at);
     }
@@ -293,6 +297,12 @@ public final class InterleavedKernels {
     /** One quant of each of the group's blocks ({@code L} signed bytes at {@code at}) as floats. */
     private static FloatVector quants(MemorySegment w, long at) {
         return (FloatVector) ByteVector.fromMemorySegment(GROUP_BYTES, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** Two consecutive quant positions of each block of a group ({@code 2L} signed bytes at {@code at}) as 16-bit lanes. */
+    private static ShortVector quantPairs(MemorySegment w, long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(PAIR_BYTES, w, at, LE)
+                .convertShape(VectorOperators.B2S, PAIR_SHORTS, 0);
     }
 
     /** Two packed Q4_0 bytes of each block of a group ({@code 2L} bytes at {@code at}), zero-extended. */

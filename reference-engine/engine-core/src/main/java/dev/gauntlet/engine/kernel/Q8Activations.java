@@ -14,7 +14,8 @@ package dev.gauntlet.engine.kernel;
  *                      {@code b·P + k}, {@code P} the padded block count
  * @param groupedQ      for Q8_0 weights, {@code q} interleaved as the weights are: value {@code p}
  *                      of block {@code j} of group {@code g} of vector {@code b} at
- *                      {@code ((b·groups + g)·32 + p)·G + j}; null for Q4_0
+ *                      {@code ((b·groups + g)·32 + p)·G + j}, for the batch kernels; null for Q4_0
+ * @param groupedQ16    {@code groupedQ} as 16-bit integers, for the one-input Q8_0 kernel; null for Q4_0
  * @param nibblePairs   for Q4_0 weights, as 16-bit integers: for each group and each pair of
  *                      packed byte positions {@code (2k, 2k+1)}, the inputs of the low nibbles
  *                      ({@code 2G} values: position {@code 2k+h} of block {@code j} at
@@ -22,7 +23,7 @@ package dev.gauntlet.engine.kernel;
  * @param nibbleOffsets for Q4_0 weights, 8·Σq of each block, laid out as {@code groupScales}; null for Q8_0
  */
 public record Q8Activations(float[] q, float[] d, int cols, int batch, float[] groupScales, float[] groupedQ,
-        short[] nibblePairs, int[] nibbleOffsets) {
+        short[] groupedQ16, short[] nibblePairs, int[] nibbleOffsets) {
 
     /** Blocks per vector. */
     public int blocks() {
