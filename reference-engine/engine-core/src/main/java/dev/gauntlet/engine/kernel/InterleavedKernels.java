@@ -108,10 +108,10 @@ public final class InterleavedKernels {
             int count, float[] sums) {
         float[] xq = x.groupedQ();
         int stride = groups * BLOCK * L;
-        int x0 = firstB * stride;
-        int x1 = (firstB + Math.min(1, count - 1)) * stride;
-        int x2 = (firstB + Math.min(2, count - 1)) * stride;
-        int x3 = (firstB + count - 1) * stride;
+        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride;
+        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride;
+        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride;
+        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride;
         FloatVector z = FloatVector.zero(F);
         for (int g = 0; g < groups; g++, off0 += Q8_GROUP_BYTES, off1 += Q8_GROUP_BYTES) {
             int xg = g * BLOCK * L;
@@ -187,10 +187,10 @@ public final class InterleavedKernels {
         short[] xs = x.nibblePairs();
         int[] xo8 = x.nibbleOffsets();
         int stride = groups * BLOCK * L;
-        int x0 = firstB * stride;
-        int x1 = (firstB + Math.min(1, count - 1)) * stride;
-        int x2 = (firstB + Math.min(2, count - 1)) * stride;
-        int x3 = (firstB + count - 1) * stride;
+        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride;
+        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride;
+        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride;
+        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride;
         ShortVector z = ShortVector.zero(PAIR_SHORTS);
         for (int g = 0; g < groups; g++, off0 += Q4_GROUP_BYTES, off1 += Q4_GROUP_BYTES) {
             int xg = g * BLOCK * L;
@@ -230,7 +230,7 @@ public final class InterleavedKernels {
             t2.reinterpretAsFloats().intoArray(sums, at + 6 * L);
             t3.reinterpretAsFloats().intoArray(sums, at + 7 * L);
             for (int i = 0; i < TILE_INPUTS; i++) {
-                int d = (firstB + Math.min(i, count - 1)) * groups * L + g * L;
+                int d = VectorKernels.tileInput(firstB, count, i) * groups * L + g * L;
                 blockSums(sums, at + i * L, xo8, d);
                 blockSums(sums, at + (TILE_INPUTS + i) * L, xo8, d);
             }
@@ -249,10 +249,10 @@ public final class InterleavedKernels {
         VectorKernels.checkTile(count, rowCount);
         float[] xd = x.groupScales();
         int padded = groups * L;
-        int d0 = firstB * padded;
-        int d1 = (firstB + Math.min(1, count - 1)) * padded;
-        int d2 = (firstB + Math.min(2, count - 1)) * padded;
-        int d3 = (firstB + count - 1) * padded;
+        int d0 = VectorKernels.tileInput(firstB, count, 0) * padded;
+        int d1 = VectorKernels.tileInput(firstB, count, 1) * padded;
+        int d2 = VectorKernels.tileInput(firstB, count, 2) * padded;
+        int d3 = VectorKernels.tileInput(firstB, count, 3) * padded;
         FloatVector z = FloatVector.zero(F);
         // aB: row 0 with input B; cB: row 1 with input B.
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, c0 = z, c1 = z, c2 = z, c3 = z;

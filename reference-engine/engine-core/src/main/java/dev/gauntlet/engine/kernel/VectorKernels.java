@@ -104,10 +104,10 @@ public final class VectorKernels {
     public static void dotTile(MemorySegment w0, long off0, MemorySegment w1, long off1, int n, float[] x,
             int firstB, int count, float[] out, int row0, int rowCount, int outStride, float[] lanes) {
         checkTile(count, rowCount);
-        int x0 = firstB * n;
-        int x1 = (firstB + Math.min(1, count - 1)) * n;
-        int x2 = (firstB + Math.min(2, count - 1)) * n;
-        int x3 = (firstB + count - 1) * n;
+        int x0 = tileInput(firstB, count, 0) * n;
+        int x1 = tileInput(firstB, count, 1) * n;
+        int x2 = tileInput(firstB, count, 2) * n;
+        int x3 = tileInput(firstB, count, 3) * n;
         FloatVector z = FloatVector.zero(F);
         // aBE: row 0, input B, accumulator E (even or odd vector); cBE the same for row 1.
         FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
@@ -273,6 +273,14 @@ public final class VectorKernels {
             int firstB, int count, float[] lanes) {
         storeTileLanes(a0, a1, a2, a3, c0, c1, c2, c3, lanes);
         storeTile(out, row0, rowCount, outStride, firstB, count, lanes);
+    }
+
+    /**
+     * The input a tile's slot {@code i} (of {@link #GROUP}) computes: {@code firstB + i}, or the
+     * group's last input for the slots past a short group's end, which repeat it (computed, never stored).
+     */
+    static int tileInput(int firstB, int count, int i) {
+        return firstB + Math.min(i, count - 1);
     }
 
     static void checkTile(int count, int rowCount) {

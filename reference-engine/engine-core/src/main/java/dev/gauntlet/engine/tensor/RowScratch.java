@@ -27,17 +27,15 @@ final class RowScratch {
 
     /** A buffer of at least {@code length} floats for a quantized tile's group sums. */
     float[] tileSums(int length) {
-        if (tileSums.length < length) {
-            tileSums = new float[length];
-        }
-        return tileSums;
+        return tileSums = atLeast(tileSums, length);
     }
 
     /** A buffer of at least {@code length} floats for a quantized tile's row scales. */
     float[] rowScales(int length) {
-        if (rowScales.length < length) {
-            rowScales = new float[length];
-        }
-        return rowScales;
+        return rowScales = atLeast(rowScales, length);
+    }
+
+    private static float[] atLeast(float[] buffer, int length) {
+        return buffer.length < length ? new float[length] : buffer;
     }
 }
