@@ -94,45 +94,50 @@ public final class InterleavedKernels {
     }
 
     /**
-     * The first half of a tile of two Q8_0 rows (at bytes {@code off0} and {@code off1} of
-     * {@code w}) and up to {@link VectorKernels#GROUP} consecutive vectors of {@code x} from
-     * {@code firstB}: every group's block sums, for row {@code r} and input {@code i} at
-     * {@code sums[(8g + 4r + i)·L]}. Each weight vector is converted once for the whole tile. A
-     * lone row passes itself as the second, as a short group repeats its last vector; {@link
-     * #scaleTile} finishes the tile.
+     * Group {@code g} of a block of {@code rowCount} Q8_0 rows (row {@code r} at byte
+     * {@code offset + r·rowBytes} of {@code w}) against up to {@link VectorKernels#GROUP}
+     * consecutive vectors of {@code x} from {@code firstB}: the block sums of row {@code r} and
+     * tile slot {@code i}, at {@code sums[tileSum(groups, r, g, i)]}. The rows go by tiles of two,
+     * each weight vector converted once for the tile's inputs; an odd last row is passed as both
+     * rows of its tile, as a short group repeats its last input (computed, never used). {@link
+     * #scaleRows} finishes the rows once every group is summed.
      *
-     * <p>Sums and scaling are two passes, not one, because the JIT gives up inlining (and then
-     * boxes every vector) in a kernel that holds both for a whole tile.
+     * <p>One group at a time, for every row of the block, keeps the inputs' slice of that group in
+     * the first-level cache while the rows stream past it: row by row over whole rows, the inputs
+     * came from the second level, and that bounded a batch. Sums and scaling are separate passes:
+     * in a kernel that held both, the JIT gave up inlining and boxed every vector.
      */
-    public static void sumQ8_0Tile(MemorySegment w, long off0, long off1, int groups, Q8Activations x, int firstB,
-            int count, float[] sums) {
+    public static void sumQ8_0Group(MemorySegment w, long offset, long rowBytes, int rowCount, int groups, int g,
+            Q8Activations x, int firstB, int count, float[] sums) {
         float[] xq = x.groupedQ();
         int stride = groups * BLOCK * L;
-        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride;
-        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride;
-        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride;
-        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride;
+        int xg = g * BLOCK * L;
+        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride + xg;
+        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride + xg;
+        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride + xg;
+        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride + xg;
         FloatVector z = FloatVector.zero(F);
-        for (int g = 0; g < groups; g++, off0 += Q8_GROUP_BYTES, off1 += Q8_GROUP_BYTES) {
-            int xg = g * BLOCK * L;
+        for (int r = 0; r < rowCount; r += 2) {
+            long off0 = offset + r * rowBytes + (long) g * Q8_GROUP_BYTES;
+            long off1 = offset + Math.min(r + 1, rowCount - 1) * rowBytes + (long) g * Q8_GROUP_BYTES;
             FloatVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int p = 0; p < BLOCK * L; p += L) {
                 FloatVector u = quants(w, off0 + p);
                 FloatVector v = quants(w, off1 + p);
-                FloatVector e = FloatVector.fromArray(F, xq, x0 + xg + p);
+                FloatVector e = FloatVector.fromArray(F, xq, x0 + p);
                 s0 = u.fma(e, s0);
                 t0 = v.fma(e, t0);
-                e = FloatVector.fromArray(F, xq, x1 + xg + p);
+                e = FloatVector.fromArray(F, xq, x1 + p);
                 s1 = u.fma(e, s1);
                 t1 = v.fma(e, t1);
-                e = FloatVector.fromArray(F, xq, x2 + xg + p);
+                e = FloatVector.fromArray(F, xq, x2 + p);
                 s2 = u.fma(e, s2);
                 t2 = v.fma(e, t2);
-                e = FloatVector.fromArray(F, xq, x3 + xg + p);
+                e = FloatVector.fromArray(F, xq, x3 + p);
                 s3 = u.fma(e, s3);
                 t3 = v.fma(e, t3);
             }
-            int at = g * TILE;
+            int at = tileSum(groups, r, g, 0);
             s0.intoArray(sums, at);
             s1.intoArray(sums, at + L);
             s2.intoArray(sums, at + 2 * L);
@@ -178,22 +183,24 @@ public final class InterleavedKernels {
     }
 
     /**
-     * {@link #sumQ8_0Tile} for Q4_0 rows: each packed pair of bytes is split into nibbles once for
-     * the whole tile, and each group's 16-bit lane sums are turned into block sums as {@link
-     * #dotQ4_0} turns them.
+     * {@link #sumQ8_0Group} for Q4_0 rows: each packed pair of bytes is split into nibbles once for
+     * the tile's inputs, and the 16-bit lane sums are turned into block sums as {@link #dotQ4_0}
+     * turns them.
      */
-    public static void sumQ4_0Tile(MemorySegment w, long off0, long off1, int groups, Q8Activations x, int firstB,
-            int count, float[] sums) {
+    public static void sumQ4_0Group(MemorySegment w, long offset, long rowBytes, int rowCount, int groups, int g,
+            Q8Activations x, int firstB, int count, float[] sums) {
         short[] xs = x.nibblePairs();
         int[] xo8 = x.nibbleOffsets();
         int stride = groups * BLOCK * L;
-        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride;
-        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride;
-        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride;
-        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride;
+        int xg = g * BLOCK * L;
+        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride + xg;
+        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride + xg;
+        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride + xg;
+        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride + xg;
         ShortVector z = ShortVector.zero(PAIR_SHORTS);
-        for (int g = 0; g < groups; g++, off0 += Q4_GROUP_BYTES, off1 += Q4_GROUP_BYTES) {
-            int xg = g * BLOCK * L;
+        for (int r = 0; r < rowCount; r += 2) {
+            long off0 = offset + r * rowBytes + (long) g * Q4_GROUP_BYTES;
+            long off1 = offset + Math.min(r + 1, rowCount - 1) * rowBytes + (long) g * Q4_GROUP_BYTES;
             ShortVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int k = 0; k < Q4_PACKED / 2; k++) {
                 ShortVector u = packedPair(w, off0 + 2L * k * L);
@@ -202,7 +209,7 @@ public final class InterleavedKernels {
                 ShortVector uHi = u.lanewise(VectorOperators.LSHR, 4);
                 ShortVector vLo = v.and((short) 0x0F);
                 ShortVector vHi = v.lanewise(VectorOperators.LSHR, 4);
-                int at = xg + k * Q4_STEP;
+                int at = k * Q4_STEP;
                 ShortVector lo = ShortVector.fromArray(PAIR_SHORTS, xs, x0 + at);
                 ShortVector hi = ShortVector.fromArray(PAIR_SHORTS, xs, x0 + at + 2 * L);
                 s0 = s0.add(uLo.mul(lo)).add(uHi.mul(hi));
@@ -220,7 +227,7 @@ public final class InterleavedKernels {
                 s3 = s3.add(uLo.mul(lo)).add(uHi.mul(hi));
                 t3 = t3.add(vLo.mul(lo)).add(vHi.mul(hi));
             }
-            int at = g * TILE;
+            int at = tileSum(groups, r, g, 0);
             s0.reinterpretAsFloats().intoArray(sums, at);
             s1.reinterpretAsFloats().intoArray(sums, at + L);
             s2.reinterpretAsFloats().intoArray(sums, at + 2 * L);
@@ -238,48 +245,43 @@ public final class InterleavedKernels {
     }
 
     /**
-     * The second half of a tile: every group's block sums from {@link #sumQ8_0Tile} or {@link
-     * #sumQ4_0Tile} times {@code d_w·d_x} (the rows' scales from {@link #rowScales}: row 0's,
-     * then row 1's), added group after group as the one-input kernels add them. Sets
-     * {@code out[row0 + r + b*outStride]} for {@code r < rowCount} and {@code b} in
-     * {@code [firstB, firstB + count)}, each equal to the one-input kernel's result bit for bit.
+     * Finishes input {@code b} (slot {@code slot} of the tile {@link #sumQ8_0Group} or {@link
+     * #sumQ4_0Group} summed) for the block's first {@code rowCount} rows: row {@code r}'s block
+     * sums times {@code d_w·d_x} (its scales at {@code rowScales[r·groups·L]}, from {@link
+     * #rowScales}), added group after group as the one-input kernels add them, the accumulator left
+     * at {@code accs[r·L]} for {@link VectorKernels#sumRows}. An input so gets the same bits as
+     * alone.
      */
-    public static void scaleTile(float[] rowScales, int groups, Q8Activations x, int firstB, int count, float[] sums,
-            float[] out, int row0, int rowCount, int outStride, float[] lanes) {
-        VectorKernels.checkTile(count, rowCount);
+    public static void scaleRows(float[] rowScales, int groups, Q8Activations x, int b, int slot, int rowCount,
+            float[] sums, float[] accs) {
         float[] xd = x.groupScales();
         int padded = groups * L;
-        int d0 = VectorKernels.tileInput(firstB, count, 0) * padded;
-        int d1 = VectorKernels.tileInput(firstB, count, 1) * padded;
-        int d2 = VectorKernels.tileInput(firstB, count, 2) * padded;
-        int d3 = VectorKernels.tileInput(firstB, count, 3) * padded;
-        FloatVector z = FloatVector.zero(F);
-        // aB: row 0 with input B; cB: row 1 with input B.
-        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int g = 0, at = 0, dg = 0; g < groups; g++, at += TILE, dg += L) {
-            FloatVector du = FloatVector.fromArray(F, rowScales, dg);
-            FloatVector dv = FloatVector.fromArray(F, rowScales, padded + dg);
-            FloatVector e = FloatVector.fromArray(F, xd, d0 + dg);
-            a0 = FloatVector.fromArray(F, sums, at).fma(du.mul(e), a0);
-            c0 = FloatVector.fromArray(F, sums, at + 4 * L).fma(dv.mul(e), c0);
-            e = FloatVector.fromArray(F, xd, d1 + dg);
-            a1 = FloatVector.fromArray(F, sums, at + L).fma(du.mul(e), a1);
-            c1 = FloatVector.fromArray(F, sums, at + 5 * L).fma(dv.mul(e), c1);
-            e = FloatVector.fromArray(F, xd, d2 + dg);
-            a2 = FloatVector.fromArray(F, sums, at + 2 * L).fma(du.mul(e), a2);
-            c2 = FloatVector.fromArray(F, sums, at + 6 * L).fma(dv.mul(e), c2);
-            e = FloatVector.fromArray(F, xd, d3 + dg);
-            a3 = FloatVector.fromArray(F, sums, at + 3 * L).fma(du.mul(e), a3);
-            c3 = FloatVector.fromArray(F, sums, at + 7 * L).fma(dv.mul(e), c3);
+        int d = b * padded;
+        for (int r = 0; r < rowCount; r++) {
+            int at = tileSum(groups, r, 0, slot);
+            int scales = r * padded;
+            FloatVector acc = FloatVector.zero(F);
+            for (int g = 0, dg = 0; g < groups; g++, at += TILE, dg += L) {
+                FloatVector scale = FloatVector.fromArray(F, rowScales, scales + dg).mul(FloatVector.fromArray(F, xd, d + dg));
+                acc = FloatVector.fromArray(F, sums, at).fma(scale, acc);
+            }
+            acc.intoArray(accs, r * L);
         }
-        VectorKernels.finishTile(a0, a1, a2, a3, c0, c1, c2, c3, out, row0, rowCount, outStride, firstB, count, lanes);
+    }
+
+    /**
+     * Where {@link #sumQ8_0Group} leaves the block sums of row {@code r} of a block, group
+     * {@code g} and tile slot {@code slot}: each tile of two rows has, per group, row 0's
+     * {@link VectorKernels#GROUP} slots then row 1's.
+     */
+    private static int tileSum(int groups, int r, int g, int slot) {
+        return ((r / 2) * groups + g) * TILE + ((r % 2) * TILE_INPUTS + slot) * L;
     }
 
     /**
      * The scales of the Q8_0 ({@code q4 == false}) or Q4_0 row of {@code groups} groups at byte
-     * {@code offset} of {@code w}, as floats into {@code dst[to, to + groups·L)}: once per tile
-     * for all its inputs, and apart from {@link #scaleTile}, which the JIT would not compile whole
-     * with the conversion inside.
+     * {@code offset} of {@code w}, as floats into {@code dst[to, to + groups·L)}: once per block of
+     * rows for all the inputs of a batch.
      */
     public static void rowScales(MemorySegment w, long offset, int groups, boolean q4, float[] dst, int to) {
         long groupBytes = q4 ? Q4_GROUP_BYTES : Q8_GROUP_BYTES;
@@ -289,9 +291,9 @@ public final class InterleavedKernels {
         }
     }
 
-    /** Floats of the {@code sums} buffer a tile over rows of {@code groups} groups needs. */
-    public static int tileSumsLength(int groups) {
-        return groups * TILE;
+    /** Floats of the {@code sums} buffer a block of {@code rowCount} rows of {@code groups} groups needs. */
+    public static int tileSumsLength(int rowCount, int groups) {
+        return (rowCount + 1) / 2 * groups * TILE;
     }
 
     /** One quant of each of the group's blocks ({@code L} signed bytes at {@code at}) as floats. */

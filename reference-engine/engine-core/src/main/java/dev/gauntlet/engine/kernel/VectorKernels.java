@@ -264,18 +264,6 @@ public final class VectorKernels {
     }
 
     /**
-     * Ends a tile: stores its accumulators (aB: row 0 with input B; cB: row 1 with input B) in the
-     * lane scratch, sums each by {@link #sumLanes} and stores the first {@code rowCount} rows ×
-     * {@code count} inputs in {@code out}.
-     */
-    static void finishTile(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, FloatVector c0,
-            FloatVector c1, FloatVector c2, FloatVector c3, float[] out, int row0, int rowCount, int outStride,
-            int firstB, int count, float[] lanes) {
-        storeTileLanes(a0, a1, a2, a3, c0, c1, c2, c3, lanes);
-        storeTile(out, row0, rowCount, outStride, firstB, count, lanes);
-    }
-
-    /**
      * The input a tile's slot {@code i} (of {@link #GROUP}) computes: {@code firstB + i}, or the
      * group's last input for the slots past a short group's end, which repeat it (computed, never stored).
      */

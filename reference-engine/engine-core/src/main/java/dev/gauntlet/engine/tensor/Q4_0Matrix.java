@@ -19,7 +19,8 @@ public final class Q4_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    void sumTile(MemorySegment w, long off0, long off1, Q8Activations x, int firstB, int count, float[] sums) {
-        InterleavedKernels.sumQ4_0Tile(w, off0, off1, groups, x, firstB, count, sums);
+    void sumGroup(MemorySegment w, long offset, int rowCount, int g, Q8Activations x, int firstB, int count,
+            float[] sums) {
+        InterleavedKernels.sumQ4_0Group(w, offset, packedRowBytes, rowCount, groups, g, x, firstB, count, sums);
     }
 }

@@ -15,13 +15,13 @@ import java.lang.foreign.MemorySegment;
  * GGUF's layout for other backends and for row lookups; the CPU kernels read a copy in {@link
  * BlockInterleave}'s layout, made on the first {@link #matmul} (a matrix only a GPU multiplies
  * never pays for it). A single input streams each row through {@link InterleavedKernels}'s
- * one-input kernel; a batch goes by tiles of two rows and up to four inputs. Both give an input
- * the same bits.
+ * one-input kernel; a batch takes blocks of rows one group at a time, by tiles of two rows and up
+ * to four inputs, then scales each row. Both give an input the same bits.
  */
 abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations> permits Q8_0Matrix, Q4_0Matrix {
     final int groups;
     private final int blocks;
-    private final long packedRowBytes;
+    final long packedRowBytes;
     private volatile MemorySegment packed;
 
     QuantizedMatrix(GgmlType type, int rows, int cols, MemorySegment data) {
@@ -37,8 +37,12 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
      */
     abstract void dot(MemorySegment w, long offset, Q8Activations x, int b, float[] accs, int at);
 
-    /** The type's tile sums ({@link InterleavedKernels#sumQ8_0Tile}'s contract) over rows of {@code w}. */
-    abstract void sumTile(MemorySegment w, long off0, long off1, Q8Activations x, int firstB, int count, float[] sums);
+    /**
+     * Group {@code g} of the block of {@code rowCount} interleaved rows at byte {@code offset} of
+     * {@code w} against a tile of inputs ({@link InterleavedKernels#sumQ8_0Group}'s contract).
+     */
+    abstract void sumGroup(MemorySegment w, long offset, int rowCount, int g, Q8Activations x, int firstB, int count,
+            float[] sums);
 
     @Override
     public final void prepareMatmul() {
@@ -55,24 +59,31 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
     final void multiplyRows(int row, int rowCount, Q8Activations x, int batch, float[] out, RowScratch scratch) {
         MemorySegment w = packed;
         long off0 = row * packedRowBytes;
-        if (batch == 1) {
-            dotRows(w, off0, rowCount, x, 0, out, row, scratch);
-            return;
-        }
-        long off1 = off0 + (rowCount - 1) * packedRowBytes; // a lone row is passed as both rows of the tile
         int b = 0;
-        float[] sums = scratch.tileSums(InterleavedKernels.tileSumsLength(groups));
-        float[] scales = scratch.rowScales(2 * groups * BlockInterleave.GROUP_BLOCKS);
-        boolean q4 = type() == GgmlType.Q4_0;
-        InterleavedKernels.rowScales(w, off0, groups, q4, scales, 0);
-        InterleavedKernels.rowScales(w, off1, groups, q4, scales, groups * BlockInterleave.GROUP_BLOCKS);
-        for (; batch - b >= 2; b += VectorKernels.GROUP) {
-            int count = Math.min(VectorKernels.GROUP, batch - b);
-            sumTile(w, off0, off1, x, b, count, sums);
-            InterleavedKernels.scaleTile(scales, groups, x, b, count, sums, out, row, rowCount, rows, scratch.lanes);
+        if (batch >= 2) {
+            int padded = groups * BlockInterleave.GROUP_BLOCKS;
+            float[] sums = scratch.tileSums(InterleavedKernels.tileSumsLength(rowCount, groups));
+            float[] scales = scratch.rowScales(rowCount * padded);
+            boolean q4 = type() == GgmlType.Q4_0;
+            for (; batch - b >= 2; b += VectorKernels.GROUP) {
+                int count = Math.min(VectorKernels.GROUP, batch - b);
+                for (int g = 0; g < groups; g++) {
+                    sumGroup(w, off0, rowCount, g, x, b, count, sums);
+                }
+                if (b == 0) {
+                    // After the first sums, so that these reads find the rows cached.
+                    for (int r = 0; r < rowCount; r++) {
+                        InterleavedKernels.rowScales(w, off0 + r * packedRowBytes, groups, q4, scales, r * padded);
+                    }
+                }
+                for (int i = 0; i < count; i++) {
+                    InterleavedKernels.scaleRows(scales, groups, x, b + i, i, rowCount, sums, scratch.accs);
+                    VectorKernels.sumRows(scratch.accs, rowCount, out, (b + i) * rows + row);
+                }
+            }
         }
         if (b < batch) {
-            // A lone last input streams the rows again (now cached) rather than fill a group.
+            // A lone input (a batch of one, or the last of a batch: its rows now cached) streams the rows.
             dotRows(w, off0, rowCount, x, b, out, b * rows + row, scratch);
         }
     }
@@ -86,10 +97,13 @@ abstract sealed class QuantizedMatrix extends AbstractWeightMatrix<Q8Activations
         VectorKernels.sumRows(scratch.accs, rowCount, out, at);
     }
 
-    /** A lone input takes {@link VectorKernels#SUM_ROWS} rows per pass: their lanes are summed together. */
+    /**
+     * {@link VectorKernels#SUM_ROWS} rows per pass, whose lanes are summed together; a batch sums
+     * them one group at a time.
+     */
     @Override
     final int rowsPerPass(int batch) {
-        return batch == 1 ? VectorKernels.SUM_ROWS : VectorKernels.TILE_ROWS;
+        return VectorKernels.SUM_ROWS;
     }
 
     /** The interleaved copy, made by the first caller (rows spread over the worker threads). */
