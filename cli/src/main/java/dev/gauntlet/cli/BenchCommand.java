@@ -14,12 +14,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code gauntlet bench}: the engine's JMH benchmarks in a child JVM, results stored as JSON in a
  * run folder, then the decode-step roofline table (each step as a share of the memory bandwidth
- * measured in the same run).
+ * and of the multiply-add peak measured in the same run).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run the engine's JMH benchmarks (decode steps and memory bandwidth by default) and print the roofline table.")
+        description = "Run the engine's JMH benchmarks (decode steps, memory bandwidth and compute peak by default) and print the roofline table.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--include", defaultValue = "DecodeStepBenchmark|MemoryBandwidthBenchmark",
+    @Option(names = "--include", defaultValue = "DecodeStepBenchmark|MemoryBandwidthBenchmark|ComputePeakBenchmark",
             description = "JMH benchmark regex (default: ${DEFAULT-VALUE}).")
     String include;
 

@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One full decode step of a synthetic model: {@code batch} sequences, each with {@code context}
  * cached positions, each decoding one token. {@code bytes} counts the weight bytes a step reads,
  * so bytes/s over the copy bandwidth of {@link MemoryBandwidthBenchmark} is the share of the
- * roofline reached.
+ * bandwidth roofline reached; {@code multiplyAdds} counts the matrices' multiply-adds (attention's
+ * left out), so over {@link ComputePeakBenchmark}'s rate it is the share of the compute roofline.
  *
  * <p>The model file is written once (F16, seed 42) under {@code gauntlet.bench.models}
  * (default: the system temp folder) and converted to each precision at load.
@@ -62,6 +63,7 @@ public class DecodeStepBenchmark {
     private PagedKvCache cache;
     private List<SequenceChunk> step;
     private long bytesPerStep;
+    private long multiplyAddsPerStep;
 
     @Setup
     public void setUp() throws IOException {
@@ -86,6 +88,7 @@ public class DecodeStepBenchmark {
         }
         model.forward(prefill, cache);
         bytesPerStep = model.weights().bytesPerStep();
+        multiplyAddsPerStep = model.weights().multiplyAddsPerToken() * batch;
     }
 
     @TearDown
@@ -95,8 +98,9 @@ public class DecodeStepBenchmark {
 
     /** One decode step: every sequence of the batch advances by one token (rewriting the same position each time). */
     @Benchmark
-    public float[][] decodeStep(WeightTraffic traffic) {
-        traffic.bytes += bytesPerStep;
+    public float[][] decodeStep(WorkDone work) {
+        work.bytes += bytesPerStep;
+        work.multiplyAdds += multiplyAddsPerStep;
         return loaded.model().forward(step, cache);
     }
 

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One weight matmul of a 1B-class Llama layer (hidden 2048, FFN 8192) per stored type and
- * batch size. The secondary result {@code bytes} is weight bytes read per second.
+ * batch size. The secondary results are weight bytes read and multiply-adds done per second.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -73,9 +73,10 @@ public class MatmulBenchmark {
     }
 
     @Benchmark
-    public float[] matmul(WeightTraffic traffic) {
+    public float[] matmul(WorkDone work) {
         matrix.matmul(x, out, batch);
-        traffic.bytes += matrix.byteSize();
+        work.bytes += matrix.byteSize();
+        work.multiplyAdds += (long) matrix.rows() * matrix.cols() * batch;
         return out;
     }
 

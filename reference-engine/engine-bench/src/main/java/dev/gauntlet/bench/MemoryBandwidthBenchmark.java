@@ -62,17 +62,17 @@ public class MemoryBandwidthBenchmark {
     }
 
     @Benchmark
-    public void copy(WeightTraffic traffic) {
+    public void copy(WorkDone work) {
         Parallel.forRange(PIECES, 1, (start, end) ->
                 MemorySegment.copy(src, start * piece, dst, start * piece, (end - start) * piece));
-        traffic.bytes += 2 * src.byteSize();
+        work.bytes += 2 * src.byteSize();
     }
 
     @Benchmark
-    public long read(WeightTraffic traffic) {
+    public long read(WorkDone work) {
         AtomicLong total = new AtomicLong();
         Parallel.forRange(PIECES, 1, (start, end) -> total.addAndGet(sum(start * piece, end * piece)));
-        traffic.bytes += src.byteSize();
+        work.bytes += src.byteSize();
         return total.get();
     }
 

@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns a JMH JSON result file of {@link DecodeStepBenchmark} and {@link MemoryBandwidthBenchmark}
- * (one run) into the markdown table of {@code docs/performance.md}: each decode step as tokens/s
- * and as a share of the bandwidth roofline (weight bytes read per step ÷ copy bandwidth).
+ * Turns a JMH JSON result file of {@link DecodeStepBenchmark}, {@link MemoryBandwidthBenchmark}
+ * and {@link ComputePeakBenchmark} (one run) into the markdown table of {@code
+ * docs/performance.md}: each decode step as tokens/s, as a share of the bandwidth roofline (weight
+ * bytes read per step ÷ copy bandwidth) and as a share of the compute roofline (the matrices'
+ * multiply-adds per step ÷ the peak multiply-add rate).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.gauntlet.bench.RooflineReport results.json}
  */
@@ -31,19 +33,24 @@ public final class RooflineReport {
     static String render(JsonNode results) {
         double copy = Double.NaN;
         double read = Double.NaN;
+        double peak = Double.NaN;
         for (JsonNode r : results) {
             String name = r.path("benchmark").asText();
             if (name.endsWith("MemoryBandwidthBenchmark.copy")) {
-                copy = bytesPerSecond(r);
+                copy = secondary(r, "bytes");
             } else if (name.endsWith("MemoryBandwidthBenchmark.read")) {
-                read = bytesPerSecond(r);
+                read = secondary(r, "bytes");
+            } else if (name.endsWith("ComputePeakBenchmark.fma")) {
+                peak = secondary(r, "multiplyAdds");
             }
         }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Memory bandwidth (same run): copy %.1f GB/s (bytes read + written), read-only %.1f GB/s%n%n",
                 copy / 1e9, read / 1e9));
-        sb.append("| shape | quant | batch | step ms | tokens/s | weight MB/step | weight GB/s | % of copy roofline | tokens/s vs batch 1 |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "Compute peak (same run): %.0f G float multiply-adds/s%n%n", peak / 1e9));
+        sb.append("| shape | quant | batch | step ms | tokens/s | weight MB/step | weight GB/s | % of copy roofline "
+                + "| % of compute roofline | tokens/s vs batch 1 |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Double> batchOne = new HashMap<>();
         for (JsonNode r : results) {
             if (r.path("benchmark").asText().endsWith("DecodeStepBenchmark.decodeStep")
@@ -58,12 +65,13 @@ public final class RooflineReport {
             JsonNode p = r.path("params");
             int batch = p.path("batch").asInt();
             double steps = r.path("primaryMetric").path("score").asDouble();
-            double bytesPerSecond = bytesPerSecond(r);
+            double bytesPerSecond = secondary(r, "bytes");
             double tokens = steps * batch;
             Double one = batchOne.get(key(r));
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.0f | %.1f | %.0f%% | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.0f | %.1f | %.0f%% | %.0f%% | %s |%n",
                     p.path("shape").asText(), p.path("quant").asText(), batch, 1000 / steps, tokens,
                     bytesPerSecond / steps / 1e6, bytesPerSecond / 1e9, 100 * bytesPerSecond / copy,
+                    100 * secondary(r, "multiplyAdds") / peak,
                     one == null ? "" : String.format(Locale.ROOT, "%.2fx", tokens / one)));
         }
         return sb.toString();
@@ -74,7 +82,8 @@ public final class RooflineReport {
         return p.path("shape").asText() + "/" + p.path("quant").asText() + "/" + p.path("context").asText();
     }
 
-    private static double bytesPerSecond(JsonNode r) {
-        return r.path("secondaryMetrics").path("bytes").path("score").asDouble(Double.NaN);
+    /** A {@link WorkDone} counter's rate, or NaN where the result lacks it. */
+    private static double secondary(JsonNode r, String counter) {
+        return r.path("secondaryMetrics").path(counter).path("score").asDouble(Double.NaN);
     }
 }

@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorKernels {
     /** 16 float lanes with AVX-512, else 8: a Q8_0/Q4_0 block is then a whole number of vectors. */
-    static final VectorSpecies<Float> F =
+    public static final VectorSpecies<Float> F =
             FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     static final int L = F.length();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());

@@ -6,7 +6,10 @@ import dev.gauntlet.engine.gguf.GgufTensor;
 import dev.gauntlet.engine.tensor.Quantizer;
 import dev.gauntlet.engine.tensor.WeightMatrix;
 import dev.gauntlet.engine.tensor.WeightMatrices;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The weights of a Llama model, matrices in their stored type (or converted at load), norm
@@ -25,6 +28,10 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
      */
     public record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                         float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+        /** The layer's matrices, in the order a forward pass multiplies by them. */
+        public List<WeightMatrix> matrices() {
+            return List.of(wq, wk, wv, wo, gate, up, down);
+        }
     }
 
     /**
@@ -59,21 +66,25 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
 
     /** {@link WeightMatrix#prepareMatmul} for every matrix a forward pass multiplies by. */
     public void prepareMatmuls() {
-        output.prepareMatmul();
-        for (Layer l : layers) {
-            for (WeightMatrix m : new WeightMatrix[] {l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down}) {
-                m.prepareMatmul();
-            }
-        }
+        stepMatrices().forEach(WeightMatrix::prepareMatmul);
     }
 
     /** Bytes of weights read by one decode step (every matrix once; the embedding only one row). */
     public long bytesPerStep() {
-        long bytes = output.byteSize();
-        for (Layer l : layers) {
-            bytes += matrixBytes(l);
-        }
-        return bytes;
+        return stepMatrices().mapToLong(WeightMatrix::byteSize).sum();
+    }
+
+    /**
+     * Multiply-adds of the matrices for one token (every weight of every matrix once): a step of
+     * {@code b} tokens does {@code b} times as many, besides attention's, which grow with context.
+     */
+    public long multiplyAddsPerToken() {
+        return stepMatrices().mapToLong(m -> (long) m.rows() * m.cols()).sum();
+    }
+
+    /** Every matrix a decode step reads: each layer's, then the output head. */
+    private Stream<WeightMatrix> stepMatrices() {
+        return Stream.concat(Arrays.stream(layers).flatMap(l -> l.matrices().stream()), Stream.of(output));
     }
 
     /** Bytes every weight takes in memory: all matrices (a tied output head once) and the norm vectors. */
@@ -87,8 +98,7 @@ public record LlamaWeights(WeightMatrix tokenEmbedding, Layer[] layers, float[] 
     }
 
     private static long matrixBytes(Layer l) {
-        return l.wq.byteSize() + l.wk.byteSize() + l.wv.byteSize() + l.wo.byteSize()
-                + l.gate.byteSize() + l.up.byteSize() + l.down.byteSize();
+        return l.matrices().stream().mapToLong(WeightMatrix::byteSize).sum();
     }
 
     /** The type most matrices are stored in (the attention query projection's). */

@@ -1,6 +1,7 @@
 package dev.gauntlet.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,15 @@ class LlamaModelTest {
 
     private static float[] row(float[] all, int row, int vocab) {
         return Arrays.copyOfRange(all, row * vocab, (row + 1) * vocab);
+    }
+
+    @Test
+    void aStepReadsEveryMatrixOnceAndMultipliesEachWeightOncePerToken() {
+        LlamaConfig c = f32.model().config();
+        long perLayer = 2L * c.dim() * c.dim() + 2L * c.dim() * c.kvDim() + 3L * c.dim() * c.hiddenDim();
+        long multiplyAdds = c.layers() * perLayer + (long) c.vocab() * c.dim();
+        assertEquals(multiplyAdds, f32.model().weights().multiplyAddsPerToken());
+        assertEquals(Float.BYTES * multiplyAdds, f32.model().weights().bytesPerStep());
     }
 
     @Test

@@ -7,19 +7,22 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Counts the bytes the benchmark moves as a secondary result, normalised like the primary one:
- * in throughput mode it reads as bytes per second, and bytes per operation is
- * {@code bytes / ops}.
+ * Counts the work a benchmark does as secondary results, normalised like the primary one: in
+ * throughput mode each reads as a rate (bytes per second), and per operation it is
+ * {@code bytes / ops}. The two rooflines divide by them.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)
-public class WeightTraffic {
+public class WorkDone {
     /** Bytes read (and, for a copy, written) so far in the iteration. */
     public long bytes;
+    /** Multiply-adds (one per weight and input; lanes of a vector multiply-add each count) so far. */
+    public long multiplyAdds;
 
     /** Starts each iteration's count from zero. */
     @Setup(Level.Iteration)
     public void reset() {
         bytes = 0;
+        multiplyAdds = 0;
     }
 }
