@@ -25,12 +25,12 @@ final class RowScratch {
         return this;
     }
 
-    /** A buffer of at least {@code length} floats for a quantized tile's group sums. */
+    /** A buffer of at least {@code length} floats for a quantized block's group sums. */
     float[] tileSums(int length) {
         return tileSums = atLeast(tileSums, length);
     }
 
-    /** A buffer of at least {@code length} floats for a quantized tile's row scales. */
+    /** A buffer of at least {@code length} floats for a quantized block's row scales. */
     float[] rowScales(int length) {
         return rowScales = atLeast(rowScales, length);
     }
