@@ -110,16 +110,14 @@ public final class InterleavedKernels {
     public static void sumQ8_0Group(MemorySegment w, long offset, long rowBytes, int rowCount, int groups, int g,
             Q8Activations x, int firstB, int count, float[] sums) {
         float[] xq = x.groupedQ();
-        int stride = groups * BLOCK * L;
-        int xg = g * BLOCK * L;
-        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride + xg;
-        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride + xg;
-        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride + xg;
-        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride + xg;
+        int x0 = groupInput(firstB, count, 0, groups, g);
+        int x1 = groupInput(firstB, count, 1, groups, g);
+        int x2 = groupInput(firstB, count, 2, groups, g);
+        int x3 = groupInput(firstB, count, 3, groups, g);
         FloatVector z = FloatVector.zero(F);
         for (int r = 0; r < rowCount; r += 2) {
-            long off0 = offset + r * rowBytes + (long) g * Q8_GROUP_BYTES;
-            long off1 = offset + Math.min(r + 1, rowCount - 1) * rowBytes + (long) g * Q8_GROUP_BYTES;
+            long off0 = tileRow(offset, rowBytes, r, rowCount) + (long) g * Q8_GROUP_BYTES;
+            long off1 = tileRow(offset, rowBytes, r + 1, rowCount) + (long) g * Q8_GROUP_BYTES;
             FloatVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int p = 0; p < BLOCK * L; p += L) {
                 FloatVector u = quants(w, off0 + p);
@@ -191,16 +189,14 @@ public final class InterleavedKernels {
             Q8Activations x, int firstB, int count, float[] sums) {
         short[] xs = x.nibblePairs();
         int[] xo8 = x.nibbleOffsets();
-        int stride = groups * BLOCK * L;
-        int xg = g * BLOCK * L;
-        int x0 = VectorKernels.tileInput(firstB, count, 0) * stride + xg;
-        int x1 = VectorKernels.tileInput(firstB, count, 1) * stride + xg;
-        int x2 = VectorKernels.tileInput(firstB, count, 2) * stride + xg;
-        int x3 = VectorKernels.tileInput(firstB, count, 3) * stride + xg;
+        int x0 = groupInput(firstB, count, 0, groups, g);
+        int x1 = groupInput(firstB, count, 1, groups, g);
+        int x2 = groupInput(firstB, count, 2, groups, g);
+        int x3 = groupInput(firstB, count, 3, groups, g);
         ShortVector z = ShortVector.zero(PAIR_SHORTS);
         for (int r = 0; r < rowCount; r += 2) {
-            long off0 = offset + r * rowBytes + (long) g * Q4_GROUP_BYTES;
-            long off1 = offset + Math.min(r + 1, rowCount - 1) * rowBytes + (long) g * Q4_GROUP_BYTES;
+            long off0 = tileRow(offset, rowBytes, r, rowCount) + (long) g * Q4_GROUP_BYTES;
+            long off1 = tileRow(offset, rowBytes, r + 1, rowCount) + (long) g * Q4_GROUP_BYTES;
             ShortVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int k = 0; k < Q4_PACKED / 2; k++) {
                 ShortVector u = packedPair(w, off0 + 2L * k * L);
@@ -267,6 +263,19 @@ public final class InterleavedKernels {
             }
             acc.intoArray(accs, r * L);
         }
+    }
+
+    /** Where tile slot {@code i}'s input (see {@link VectorKernels#tileInput}) has group {@code g}, in the grouped inputs. */
+    private static int groupInput(int firstB, int count, int i, int groups, int g) {
+        return (VectorKernels.tileInput(firstB, count, i) * groups + g) * BLOCK * L;
+    }
+
+    /**
+     * Byte offset of row {@code r} of a block of {@code rowCount} rows at {@code offset}: past the
+     * block's end, its last row, so that an odd last row is both rows of its tile.
+     */
+    private static long tileRow(long offset, long rowBytes, int r, int rowCount) {
+        return offset + Math.min(r, rowCount - 1) * rowBytes;
     }
 
     /**
