@@ -8,12 +8,17 @@ import org.junit.jupiter.api.Test;
 
 class RooflineReportTest {
 
+    /** A result whose three iterations scored 0.8, 1.0 and 1.2 times its mean, in every metric. */
     private static String result(String benchmark, String params, double score, double bytes, double multiplyAdds) {
         return """
                 {"benchmark": "dev.gauntlet.bench.%s", "params": {%s},
-                 "primaryMetric": {"score": %s},
-                 "secondaryMetrics": {"bytes": {"score": %s}, "multiplyAdds": {"score": %s}}}"""
-                .formatted(benchmark, params, score, bytes, multiplyAdds);
+                 "primaryMetric": %s,
+                 "secondaryMetrics": {"bytes": %s, "multiplyAdds": %s}}"""
+                .formatted(benchmark, params, metric(score), metric(bytes), metric(multiplyAdds));
+    }
+
+    private static String metric(double score) {
+        return "{\"score\": %s, \"rawData\": [[%s, %s, %s]]}".formatted(score, 0.8 * score, score, 1.2 * score);
     }
 
     @Test
@@ -31,9 +36,11 @@ class RooflineReportTest {
 
         String table = RooflineReport.render(results);
 
-        assertTrue(table.contains("copy 50.0 GB/s"), table);
-        assertTrue(table.contains("Compute peak (same run): 200 G float multiply-adds/s"), table);
-        assertTrue(table.contains("| 1b | q8_0 | 1 | 50.0 | 20.00 | 1300 | 26.0 | 52% | 12% | 1.00x |"), table);
-        assertTrue(table.contains("| 1b | q8_0 | 8 | 200.0 | 40.00 | 1300 | 6.5 | 13% | 24% | 2.00x |"), table);
+        assertTrue(table.contains("copy 50.0 (40.0–60.0) GB/s"), table);
+        assertTrue(table.contains("Compute peak (same run): 200.0 (160.0–240.0) G float multiply-adds/s"), table);
+        assertTrue(table.contains("differ by up to 50% in this run"), table);
+        // 20 steps/s in iterations of 16 to 24: 62.5 ms down to 41.7 ms
+        assertTrue(table.contains("| 1b | q8_0 | 1 | 50.0 (41.7–62.5) | 20.00 | 1300 | 26.0 | 52% | 12% | 1.00x |"), table);
+        assertTrue(table.contains("| 1b | q8_0 | 8 | 200.0 (166.7–250.0) | 40.00 | 1300 | 6.5 | 13% | 24% | 2.00x |"), table);
     }
 }
