@@ -52,7 +52,9 @@ final class BenchCommand implements Callable<Integer> {
         List<String> report = ChildJvm.java();
         report.addAll(List.of("-cp", jar.toString(), "dev.gauntlet.bench.RooflineReport", json.toString()));
         Path table = dir.resolve("roofline.md");
-        exit = new ProcessBuilder(report).redirectErrorStream(true).redirectOutput(table.toFile()).start().waitFor();
+        // Only the report's stdout goes in the table: the JVM's warnings go to the console.
+        exit = new ProcessBuilder(report).redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(table.toFile())
+                .start().waitFor();
         System.out.print(Files.readString(table));
         System.out.println("\nresults: " + json + " (JMH JSON), " + dir.resolve("jmh.log") + ", " + table);
         return exit;

@@ -41,6 +41,7 @@ public final class RooflineReport {
         JsonNode read = copy;
         JsonNode peak = copy;
         double spread = 0;
+        int iterations = 0;
         for (JsonNode r : results) {
             String name = r.path("benchmark").asText();
             if (name.endsWith("MemoryBandwidthBenchmark.copy")) {
@@ -52,6 +53,9 @@ public final class RooflineReport {
             }
             double[] range = range(r.path("primaryMetric"));
             spread = Math.max(spread, range[1] / range[0] - 1);
+            for (JsonNode fork : r.path("primaryMetric").path("rawData")) {
+                iterations = Math.max(iterations, fork.size());
+            }
         }
         double copyRate = score(copy);
         double peakRate = score(peak);
@@ -59,8 +63,13 @@ public final class RooflineReport {
         sb.append(String.format(Locale.ROOT, "Memory bandwidth (same run): copy %s GB/s (bytes read + written), read-only %s GB/s%n%n",
                 withRange(copy, 1e-9, false), withRange(read, 1e-9, false)));
         sb.append(String.format(Locale.ROOT, "Compute peak (same run): %s G float multiply-adds/s%n%n", withRange(peak, 1e-9, false)));
-        sb.append(String.format(Locale.ROOT, "Noise: the iterations of one benchmark differ by up to %.0f%% in this run "
-                + "(ranges in parentheses); read a smaller difference as noise.%n%n", 100 * spread));
+        if (iterations < 2) {
+            sb.append(String.format(Locale.ROOT, "Noise: not measured, one iteration per benchmark; run several (JMH's -i) "
+                    + "before comparing rows or runs.%n%n"));
+        } else {
+            sb.append(String.format(Locale.ROOT, "Noise: the iterations of one benchmark differ by up to %.0f%% in this run "
+                    + "(ranges in parentheses); read a smaller difference as noise.%n%n", 100 * spread));
+        }
         sb.append("| shape | quant | batch | step ms (iterations) | tokens/s | weight MB/step | weight GB/s | % of copy roofline "
                 + "| % of compute roofline | tokens/s vs batch 1 |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");

@@ -43,4 +43,17 @@ class RooflineReportTest {
         assertTrue(table.contains("| 1b | q8_0 | 1 | 50.0 (41.7–62.5) | 20.00 | 1300 | 26.0 | 52% | 12% | 1.00x |"), table);
         assertTrue(table.contains("| 1b | q8_0 | 8 | 200.0 (166.7–250.0) | 40.00 | 1300 | 6.5 | 13% | 24% | 2.00x |"), table);
     }
+
+    @Test
+    void aRunOfSingleIterationsSaysItsNoiseIsUnknownRatherThanZero() throws Exception {
+        JsonNode results = new ObjectMapper().readTree("""
+                [{"benchmark": "dev.gauntlet.bench.MemoryBandwidthBenchmark.copy", "params": {},
+                  "primaryMetric": {"score": 100, "rawData": [[100]]},
+                  "secondaryMetrics": {"bytes": {"score": 5e10, "rawData": [[5e10]]}}}]""");
+
+        String table = RooflineReport.render(results);
+
+        assertTrue(table.contains("Noise: not measured, one iteration per benchmark"), table);
+        assertTrue(table.contains("copy 50.0 (50.0–50.0) GB/s"), table);
+    }
 }
