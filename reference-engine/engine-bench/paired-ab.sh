@@ -53,8 +53,9 @@ compare() {
 }
 
 for r in $(seq "$rounds"); do
-    run 0 "$a" "$out/a0" "$@" & run 1 "$b" "$out/b1" "$@"; wait
+    # wait on the background run's own pid, so that its failure stops the script (set -e).
+    run 0 "$a" "$out/a0" "$@" & pid=$!; run 1 "$b" "$out/b1" "$@"; wait "$pid"
     compare "$out/a0.csv" "$out/b1.csv" "round $r, A on cpu0, B on cpu1:"
-    run 1 "$a" "$out/a1" "$@" & run 0 "$b" "$out/b0" "$@"; wait
+    run 1 "$a" "$out/a1" "$@" & pid=$!; run 0 "$b" "$out/b0" "$@"; wait "$pid"
     compare "$out/a1.csv" "$out/b0.csv" "round $r, A on cpu1, B on cpu0:"
 done
