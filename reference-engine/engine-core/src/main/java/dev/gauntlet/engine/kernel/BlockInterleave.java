@@ -39,21 +39,22 @@ public final class BlockInterleave {
 
     /**
      * Interleaves one GGUF row of {@code blocks} Q8_0 ({@code q4 == false}) or Q4_0 blocks at
-     * byte {@code from} of {@code src} into {@link #rowBytes} bytes at {@code dst[to]}, which
-     * must be zero there (padding blocks stay zero).
+     * byte {@code from} of {@code src} into {@link #rowBytes} bytes at byte {@code to} of
+     * {@code dst}, which must be zero there (padding blocks stay zero).
      */
-    public static void packRow(MemorySegment src, long from, int blocks, boolean q4, byte[] dst, int to) {
+    public static void packRow(MemorySegment src, long from, int blocks, boolean q4, MemorySegment dst, long to) {
         int quantBytes = q4 ? BLOCK / 2 : BLOCK;
         int blockBytes = 2 + quantBytes;
-        int groupBytes = GROUP_BLOCKS * blockBytes;
+        long groupBytes = (long) GROUP_BLOCKS * blockBytes;
         for (int k = 0; k < blocks; k++) {
             long block = from + (long) k * blockBytes;
-            int group = to + k / GROUP_BLOCKS * groupBytes;
+            long group = to + k / GROUP_BLOCKS * groupBytes;
             int j = k % GROUP_BLOCKS;
             for (int i = 0; i < quantBytes; i++) {
-                dst[group + i * GROUP_BLOCKS + j] = src.get(ValueLayout.JAVA_BYTE, block + 2 + i);
+                byte quant = src.get(ValueLayout.JAVA_BYTE, block + 2 + i);
+                dst.set(ValueLayout.JAVA_BYTE, group + (long) i * GROUP_BLOCKS + j, quant);
             }
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, block, dst, group + quantBytes * GROUP_BLOCKS + 2 * j, 2);
+            MemorySegment.copy(src, block, dst, group + (long) quantBytes * GROUP_BLOCKS + 2L * j, 2);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.gauntlet.engine.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -11,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API dot products of Q8_0 and Q4_0 weight rows in the {@link BlockInterleave} layout
- * ({@link InterleavedRows} on the heap) against inputs laid out by {@link ActivationQuantizer}.
+ * against inputs laid out by {@link ActivationQuantizer}.
  *
  * <p><b>Why interleave.</b> In GGUF's layout a block's 32 products end in 16 vector lanes that
  * must be scaled by that block's own {@code d_w·d_x}: a conversion, a broadcast and a
@@ -38,9 +40,12 @@ public final class InterleavedKernels {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** One quant of each block of a group. */
     private static final VectorSpecies<Byte> GROUP_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    /** Two quants or packed Q4_0 bytes of each block of a group (widened to 16-bit lanes), or its fp16 scales. */
+    /** The group's fp16 scales. */
+    private static final VectorSpecies<Short> GROUP_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    /** Two packed Q4_0 bytes of each block, widened to 16-bit lanes. */
     private static final VectorSpecies<Byte> PAIR_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Short> PAIR_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int BLOCK = ActivationQuantizer.BLOCK;
     private static final int Q8_GROUP_BYTES = BlockInterleave.Q8_0_GROUP_BYTES;
     private static final int Q4_GROUP_BYTES = BlockInterleave.Q4_0_GROUP_BYTES;
@@ -56,33 +61,32 @@ public final class InterleavedKernels {
     }
 
     /**
-     * Q8_0 weights ({@code groups} groups at {@code w[offset]}) dotted with vector {@code b} of
-     * {@code x}, leaving the {@code L}-lane accumulator at {@code accs[at]} for {@link
-     * VectorKernels#sumRows}. In 16-bit lanes: a product of two quants is at most 128·127,
+     * Q8_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
+     * {@code b} of {@code x}, leaving the {@code L}-lane accumulator at {@code accs[at]} for
+     * {@link VectorKernels#sumRows}. In 16-bit lanes: a product of two quants is at most 128·127,
      * so two positions' products add without overflow before they are widened (a widening, a
      * multiply and a half add per position, against a widening, a conversion and a multiply-add
      * in floats).
      */
-    public static void dotQ8_0(byte[] w, int offset, int groups, Q8Activations x, int b, float[] accs, int at) {
+    public static void dotQ8_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] accs,
+            int at) {
         short[] xs = x.groupedQ16();
         float[] xd = x.groupScales();
         int xo = b * groups * BLOCK * L;
         int dOff = b * groups * L;
         FloatVector acc = FloatVector.zero(F);
         for (int g = 0; g < groups; g++, offset += Q8_GROUP_BYTES, xo += BLOCK * L, dOff += L) {
-            // Two sums: one chain of 16 dependent adds a group bounded the loop.
-            IntVector even = IntVector.zero(I), odd = even;
+            IntVector sum = IntVector.zero(I);
             for (int p = 0; p < BLOCK; p += 4) {
-                ShortVector near = quantPairs(w, offset + p * L).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + p * L));
-                ShortVector far = quantPairs(w, offset + (p + 2) * L)
+                ShortVector near = quantPairs(w, offset + (long) p * L).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + p * L));
+                ShortVector far = quantPairs(w, offset + (long) (p + 2) * L)
                         .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + (p + 2) * L));
                 // Lane j holds block j's products at positions p and p+2, lane L+j at p+1 and p+3.
                 ShortVector both = near.add(far);
-                even = even.add((IntVector) both.convertShape(VectorOperators.S2I, I, 0));
-                odd = odd.add((IntVector) both.convertShape(VectorOperators.S2I, I, 1));
+                sum = sum.add((IntVector) both.convertShape(VectorOperators.S2I, I, 0))
+                        .add((IntVector) both.convertShape(VectorOperators.S2I, I, 1));
             }
-            IntVector sum = even.add(odd);
-            scales(w, offset + BLOCK * L, accs, at);
+            scales(w, offset + (long) BLOCK * L, accs, at);
             FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
         }
@@ -90,8 +94,8 @@ public final class InterleavedKernels {
     }
 
     /**
-     * Group {@code g} of a block of {@code rowCount} Q8_0 rows (row {@code r} at
-     * {@code w[offset + r·rowBytes]}) against up to {@link VectorKernels#GROUP}
+     * Group {@code g} of a block of {@code rowCount} Q8_0 rows (row {@code r} at byte
+     * {@code offset + r·rowBytes} of {@code w}) against up to {@link VectorKernels#GROUP}
      * consecutive vectors of {@code x} from {@code firstB}: the block sums of row {@code r} and
      * tile slot {@code i}, at {@code sums[tileSum(groups, r, g, i)]}. The rows go by tiles of two,
      * each weight vector converted once for the tile's inputs; an odd last row is passed as both
@@ -103,7 +107,7 @@ public final class InterleavedKernels {
      * came from the second level, and that bounded a batch. Sums and scaling are separate passes:
      * in a kernel that held both, the JIT gave up inlining and boxed every vector.
      */
-    public static void sumQ8_0Group(byte[] w, int offset, int rowBytes, int rowCount, int groups, int g,
+    public static void sumQ8_0Group(MemorySegment w, long offset, long rowBytes, int rowCount, int groups, int g,
             Q8Activations x, int firstB, int count, float[] sums) {
         float[] xq = x.groupedQ();
         int x0 = groupInput(firstB, count, 0, groups, g);
@@ -112,8 +116,8 @@ public final class InterleavedKernels {
         int x3 = groupInput(firstB, count, 3, groups, g);
         FloatVector z = FloatVector.zero(F);
         for (int r = 0; r < rowCount; r += 2) {
-            int off0 = tileRow(offset, rowBytes, r, rowCount) + g * Q8_GROUP_BYTES;
-            int off1 = tileRow(offset, rowBytes, r + 1, rowCount) + g * Q8_GROUP_BYTES;
+            long off0 = tileRow(offset, rowBytes, r, rowCount) + (long) g * Q8_GROUP_BYTES;
+            long off1 = tileRow(offset, rowBytes, r + 1, rowCount) + (long) g * Q8_GROUP_BYTES;
             FloatVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int p = 0; p < BLOCK * L; p += L) {
                 FloatVector u = quants(w, off0 + p);
@@ -144,13 +148,14 @@ public final class InterleavedKernels {
     }
 
     /**
-     * Q4_0 weights ({@code groups} groups at {@code w[offset]}) dotted with vector
+     * Q4_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
      * {@code b} of {@code x}, in 16-bit integer lanes: a raw nibble times an input is at most
      * 15·127, so a lane adds all 16 of its products without overflow. A block's sum of raw nibbles
      * times inputs, less {@link Q8Activations#nibbleOffsets}, is Σ(n−8)·x. Leaves the accumulator
      * at {@code accs[at]} as {@link #dotQ8_0} does.
      */
-    public static void dotQ4_0(byte[] w, int offset, int groups, Q8Activations x, int b, float[] accs, int at) {
+    public static void dotQ4_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] accs,
+            int at) {
         short[] xs = x.nibblePairs();
         int[] xo8 = x.nibbleOffsets();
         float[] xd = x.groupScales();
@@ -158,19 +163,17 @@ public final class InterleavedKernels {
         int dOff = b * groups * L;
         FloatVector acc = FloatVector.zero(F);
         for (int g = 0; g < groups; g++, offset += Q4_GROUP_BYTES, xo += BLOCK * L, dOff += L) {
-            // Low and high nibbles in two sums: one chain of 16 dependent adds a group bounded the
-            // loop. The sums are exact, so their order does not matter.
-            ShortVector lo = ShortVector.zero(PAIR_SHORTS), hi = lo;
+            ShortVector s = ShortVector.zero(PAIR_SHORTS);
             for (int k = 0; k < Q4_PACKED / 2; k++) {
-                ShortVector packed = packedPair(w, offset + 2 * k * L);
-                lo = lo.add(packed.and((short) 0x0F).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP)));
-                hi = hi.add(packed.lanewise(VectorOperators.LSHR, 4)
-                        .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP + 2 * L)));
+                ShortVector packed = packedPair(w, offset + 2L * k * L);
+                s = s.add(packed.and((short) 0x0F).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP)))
+                        .add(packed.lanewise(VectorOperators.LSHR, 4)
+                                .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP + 2 * L)));
             }
-            lo.add(hi).reinterpretAsFloats().intoArray(accs, at);
+            s.reinterpretAsFloats().intoArray(accs, at);
             blockSums(accs, at, xo8, dOff);
             FloatVector sum = FloatVector.fromArray(F, accs, at);
-            scales(w, offset + Q4_PACKED * L, accs, at);
+            scales(w, offset + (long) Q4_PACKED * L, accs, at);
             FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
             acc = sum.fma(scale, acc);
         }
@@ -182,7 +185,7 @@ public final class InterleavedKernels {
      * the tile's inputs, and the 16-bit lane sums are turned into block sums as {@link #dotQ4_0}
      * turns them.
      */
-    public static void sumQ4_0Group(byte[] w, int offset, int rowBytes, int rowCount, int groups, int g,
+    public static void sumQ4_0Group(MemorySegment w, long offset, long rowBytes, int rowCount, int groups, int g,
             Q8Activations x, int firstB, int count, float[] sums) {
         short[] xs = x.nibblePairs();
         int[] xo8 = x.nibbleOffsets();
@@ -192,12 +195,12 @@ public final class InterleavedKernels {
         int x3 = groupInput(firstB, count, 3, groups, g);
         ShortVector z = ShortVector.zero(PAIR_SHORTS);
         for (int r = 0; r < rowCount; r += 2) {
-            int off0 = tileRow(offset, rowBytes, r, rowCount) + g * Q4_GROUP_BYTES;
-            int off1 = tileRow(offset, rowBytes, r + 1, rowCount) + g * Q4_GROUP_BYTES;
+            long off0 = tileRow(offset, rowBytes, r, rowCount) + (long) g * Q4_GROUP_BYTES;
+            long off1 = tileRow(offset, rowBytes, r + 1, rowCount) + (long) g * Q4_GROUP_BYTES;
             ShortVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
             for (int k = 0; k < Q4_PACKED / 2; k++) {
-                ShortVector u = packedPair(w, off0 + 2 * k * L);
-                ShortVector v = packedPair(w, off1 + 2 * k * L);
+                ShortVector u = packedPair(w, off0 + 2L * k * L);
+                ShortVector v = packedPair(w, off1 + 2L * k * L);
                 ShortVector uLo = u.and((short) 0x0F);
                 ShortVector uHi = u.lanewise(VectorOperators.LSHR, 4);
                 ShortVector vLo = v.and((short) 0x0F);
@@ -268,10 +271,10 @@ public final class InterleavedKernels {
     }
 
     /**
-     * Where row {@code r} of a block of {@code rowCount} rows at {@code offset} starts: past the
+     * Byte offset of row {@code r} of a block of {@code rowCount} rows at {@code offset}: past the
      * block's end, its last row, so that an odd last row is both rows of its tile.
      */
-    private static int tileRow(int offset, int rowBytes, int r, int rowCount) {
+    private static long tileRow(long offset, long rowBytes, int r, int rowCount) {
         return offset + Math.min(r, rowCount - 1) * rowBytes;
     }
 
@@ -285,13 +288,13 @@ public final class InterleavedKernels {
     }
 
     /**
-     * The scales of the Q8_0 ({@code q4 == false}) or Q4_0 row of {@code groups} groups at
-     * {@code w[offset]}, as floats into {@code dst[to, to + groups·L)}: once per block of
+     * The scales of the Q8_0 ({@code q4 == false}) or Q4_0 row of {@code groups} groups at byte
+     * {@code offset} of {@code w}, as floats into {@code dst[to, to + groups·L)}: once per block of
      * rows for all the inputs of a batch.
      */
-    public static void rowScales(byte[] w, int offset, int groups, boolean q4, float[] dst, int to) {
-        int groupBytes = q4 ? Q4_GROUP_BYTES : Q8_GROUP_BYTES;
-        int scalesAt = (q4 ? Q4_PACKED : BLOCK) * L;
+    public static void rowScales(MemorySegment w, long offset, int groups, boolean q4, float[] dst, int to) {
+        long groupBytes = q4 ? Q4_GROUP_BYTES : Q8_GROUP_BYTES;
+        long scalesAt = (long) (q4 ? Q4_PACKED : BLOCK) * L;
         for (int g = 0; g < groups; g++) {
             scales(w, offset + g * groupBytes + scalesAt, dst, to + g * L);
         }
@@ -302,19 +305,20 @@ public final class InterleavedKernels {
         return (rowCount + 1) / 2 * groups * TILE;
     }
 
-    /** One quant of each of the group's blocks ({@code L} signed bytes at {@code w[at]}) as floats. */
-    private static FloatVector quants(byte[] w, int at) {
-        return (FloatVector) ByteVector.fromArray(GROUP_BYTES, w, at).convertShape(VectorOperators.B2F, F, 0);
+    /** One quant of each of the group's blocks ({@code L} signed bytes at {@code at}) as floats. */
+    private static FloatVector quants(MemorySegment w, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(GROUP_BYTES, w, at, LE).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** Two consecutive quant positions of each block of a group ({@code 2L} signed bytes at {@code w[at]}) as 16-bit lanes. */
-    private static ShortVector quantPairs(byte[] w, int at) {
-        return (ShortVector) ByteVector.fromArray(PAIR_BYTES, w, at).convertShape(VectorOperators.B2S, PAIR_SHORTS, 0);
+    /** Two consecutive quant positions of each block of a group ({@code 2L} signed bytes at {@code at}) as 16-bit lanes. */
+    private static ShortVector quantPairs(MemorySegment w, long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(PAIR_BYTES, w, at, LE)
+                .convertShape(VectorOperators.B2S, PAIR_SHORTS, 0);
     }
 
-    /** Two packed Q4_0 bytes of each block of a group ({@code 2L} bytes at {@code w[at]}), zero-extended. */
-    private static ShortVector packedPair(byte[] w, int at) {
-        return (ShortVector) ByteVector.fromArray(PAIR_BYTES, w, at)
+    /** Two packed Q4_0 bytes of each block of a group ({@code 2L} bytes at {@code at}), zero-extended. */
+    private static ShortVector packedPair(MemorySegment w, long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(PAIR_BYTES, w, at, LE)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2S, PAIR_SHORTS, 0);
     }
 
@@ -333,13 +337,13 @@ public final class InterleavedKernels {
     }
 
     /**
-     * Widens the group's {@code L} little-endian fp16 scales at {@code w[at]} into
+     * Widens the group's {@code L} fp16 scales at byte {@code at} of {@code w} into
      * {@code dst[to, to + L)}, exactly (subnormals, infinities and NaNs included): the Vector API
-     * has no fp16 conversion. (Bytes reinterpreted as shorts read little-endian in the Vector API.) The magnitude's bits shifted into a float's place read as the value
+     * has no fp16 conversion. The magnitude's bits shifted into a float's place read as the value
      * times 2<sup>−112</sup>, which a multiply restores.
      */
-    static void scales(byte[] w, int at, float[] dst, int to) {
-        IntVector h = (IntVector) ByteVector.fromArray(PAIR_BYTES, w, at).reinterpretAsShorts()
+    static void scales(MemorySegment w, long at, float[] dst, int to) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(GROUP_SHORTS, w, at, LE)
                 .convertShape(VectorOperators.S2I, I, 0);
         IntVector shifted = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
         VectorMask<Integer> infOrNan = shifted.compare(VectorOperators.GE, 0x0F800000);

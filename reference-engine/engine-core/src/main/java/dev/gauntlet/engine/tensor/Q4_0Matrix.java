@@ -14,12 +14,12 @@ public final class Q4_0Matrix extends QuantizedMatrix {
     }
 
     @Override
-    void dot(byte[] w, int offset, Q8Activations x, int b, float[] accs, int at) {
+    void dot(MemorySegment w, long offset, Q8Activations x, int b, float[] accs, int at) {
         InterleavedKernels.dotQ4_0(w, offset, groups, x, b, accs, at);
     }
 
     @Override
-    void sumGroup(byte[] w, int offset, int rowCount, int g, Q8Activations x, int firstB, int count,
+    void sumGroup(MemorySegment w, long offset, int rowCount, int g, Q8Activations x, int firstB, int count,
             float[] sums) {
         InterleavedKernels.sumQ4_0Group(w, offset, packedRowBytes, rowCount, groups, g, x, firstB, count, sums);
     }

@@ -69,11 +69,11 @@ class HalfFloatConversionTest {
 
     @Test
     void interleavedScaleWideningMatchesScalarForEveryBitPattern() {
-        byte[] all = everyBitPattern().toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment all = everyBitPattern();
         int lanes = BlockInterleave.GROUP_BLOCKS;
         float[] out = new float[lanes];
         for (int first = 0; first < 65536; first += lanes) {
-            InterleavedKernels.scales(all, 2 * first, out, 0);
+            InterleavedKernels.scales(all, 2L * first, out, 0);
             for (int j = 0; j < lanes; j++) {
                 float expected = Float16.toFloat((short) (first + j));
                 int h = first + j;
