@@ -6,7 +6,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,8 +39,6 @@ public final class InterleavedKernels {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** One quant of each block of a group. */
     private static final VectorSpecies<Byte> GROUP_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    /** The group's fp16 scales. */
-    private static final VectorSpecies<Short> GROUP_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     /** Two packed Q4_0 bytes of each block, widened to 16-bit lanes. */
     private static final VectorSpecies<Byte> PAIR_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Short> PAIR_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 32));
@@ -86,8 +83,7 @@ public final class InterleavedKernels {
                 sum = sum.add((IntVector) both.convertShape(VectorOperators.S2I, I, 0))
                         .add((IntVector) both.convertShape(VectorOperators.S2I, I, 1));
             }
-            scales(w, offset + (long) BLOCK * L, accs, at);
-            FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
+            FloatVector scale = FloatVector.fromMemorySegment(F, w, offset + (long) BLOCK * L, LE).mul(FloatVector.fromArray(F, xd, dOff));
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
         }
         acc.intoArray(accs, at);
@@ -170,12 +166,11 @@ public final class InterleavedKernels {
                         .add(packed.lanewise(VectorOperators.LSHR, 4)
                                 .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP + 2 * L)));
             }
-            s.reinterpretAsFloats().intoArray(accs, at);
-            blockSums(accs, at, xo8, dOff);
-            FloatVector sum = FloatVector.fromArray(F, accs, at);
-            scales(w, offset + (long) Q4_PACKED * L, accs, at);
-            FloatVector scale = FloatVector.fromArray(F, accs, at).mul(FloatVector.fromArray(F, xd, dOff));
-            acc = sum.fma(scale, acc);
+            // Lanes j and L+j hold block j's even and odd byte positions.
+            IntVector sum = ((IntVector) s.convertShape(VectorOperators.S2I, I, 0))
+                    .add((IntVector) s.convertShape(VectorOperators.S2I, I, 1)).sub(IntVector.fromArray(I, xo8, dOff));
+            FloatVector scale = FloatVector.fromMemorySegment(F, w, offset + (long) Q4_PACKED * L, LE).mul(FloatVector.fromArray(F, xd, dOff));
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
         }
         acc.intoArray(accs, at);
     }
@@ -296,7 +291,7 @@ public final class InterleavedKernels {
         long groupBytes = q4 ? Q4_GROUP_BYTES : Q8_GROUP_BYTES;
         long scalesAt = (long) (q4 ? Q4_PACKED : BLOCK) * L;
         for (int g = 0; g < groups; g++) {
-            scales(w, offset + g * groupBytes + scalesAt, dst, to + g * L);
+            FloatVector.fromMemorySegment(F, w, offset + g * groupBytes + scalesAt, LE).intoArray(dst, to + g * L);
         }
     }
 
@@ -334,21 +329,5 @@ public final class InterleavedKernels {
         IntVector odd = (IntVector) s.convertShape(VectorOperators.S2I, I, 1);
         ((FloatVector) even.add(odd).sub(IntVector.fromArray(I, offsets, d)).convert(VectorOperators.I2F, 0))
                 .intoArray(lanes, at);
-    }
-
-    /**
-     * Widens the group's {@code L} fp16 scales at byte {@code at} of {@code w} into
-     * {@code dst[to, to + L)}, exactly (subnormals, infinities and NaNs included): the Vector API
-     * has no fp16 conversion. The magnitude's bits shifted into a float's place read as the value
-     * times 2<sup>−112</sup>, which a multiply restores.
-     */
-    static void scales(MemorySegment w, long at, float[] dst, int to) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(GROUP_SHORTS, w, at, LE)
-                .convertShape(VectorOperators.S2I, I, 0);
-        IntVector shifted = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        VectorMask<Integer> infOrNan = shifted.compare(VectorOperators.GE, 0x0F800000);
-        IntVector magnitude = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                .blend(shifted.or(0x70000000), infOrNan);
-        magnitude.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, to);
     }
 }

@@ -1,9 +1,11 @@
 package dev.gauntlet.engine.model;
 
 import dev.gauntlet.engine.kernel.Parallel;
+import dev.gauntlet.engine.kernel.VectorKernels;
 import dev.gauntlet.engine.kv.BlockTable;
 import dev.gauntlet.engine.kv.PagedKvCache;
 import dev.gauntlet.engine.tensor.WeightMatrix;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -155,11 +157,13 @@ public final class LlamaModel implements ForwardModel {
         int headDim = config.headDim();
         int dim = config.dim();
         int group = heads / config.kvHeads();
-        float[] keys = cache.keys(layer);
+        // The keys as a segment, for the vector dot product that the weight rows use.
+        MemorySegment keys = MemorySegment.ofArray(cache.keys(layer));
         float[] values = cache.values(layer);
         float scale = (float) (1.0 / Math.sqrt(headDim));
         Parallel.forRange(step.tokens() * heads, 1, (start, end) -> {
             float[] scores = new float[step.maxPos() + 1];
+            float[] lanes = VectorKernels.laneScratch();
             for (int th = start; th < end; th++) {
                 int t = th / heads;
                 int h = th % heads;
@@ -170,11 +174,7 @@ public final class LlamaModel implements ForwardModel {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = 0; p < len; p++) {
                     int ko = cache.offset(table, p) + kvo;
-                    float s = 0;
-                    for (int i = 0; i < headDim; i++) {
-                        s += q[qo + i] * keys[ko + i];
-                    }
-                    s *= scale;
+                    float s = VectorKernels.dot(keys, (long) ko * Float.BYTES, q, qo, headDim, lanes) * scale;
                     scores[p] = s;
                     max = Math.max(max, s);
                 }
