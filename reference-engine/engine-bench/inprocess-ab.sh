@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# Compares two builds of the engine benchmarks (A and B) in one JVM pinned to one CPU, with one
-# engine thread: the benchmark method of each build timed in alternating slices, the order
-# swapped every round (dev.gauntlet.bench.InProcessAB). Steadier than paired-ab.sh when the two
-# vCPUs of this VM run at different speeds; paired-ab.sh keeps JMH's own harness.
+# Compares two builds of the engine benchmarks (A and B) in one JVM pinned to the given CPUs
+# (default one CPU, so one engine thread): the benchmark method of each build timed in
+# alternating slices, the order swapped every round (dev.gauntlet.bench.InProcessAB). Steadier
+# than paired-ab.sh when the two vCPUs of this VM run at different speeds; paired-ab.sh keeps
+# JMH's own harness.
 #
-# usage: inprocess-ab.sh [--slice SECONDS] [--rounds N] [--cpu C] A.jar B.jar Benchmark.method [param=value ...]
+# usage: inprocess-ab.sh [--slice SECONDS] [--rounds N] [--cpus 0,1] A.jar B.jar Benchmark.method [param=value ...]
 #   e.g. inprocess-ab.sh old.jar new.jar MatmulBenchmark.matmul type=Q4_0 batch=8 threads=1
-#        inprocess-ab.sh old.jar new.jar DecodeStepBenchmark.decodeStep quant=q4_0 batch=1 --slice 2
+#        inprocess-ab.sh --slice 2 --cpus 0,1 old.jar new.jar DecodeStepBenchmark.decodeStep quant=q4_0 batch=1
 set -euo pipefail
 
-slice=1 rounds=6 cpu=0
+slice=1 rounds=6 cpus=0
 while [[ "${1:-}" == --* ]]; do
     case $1 in
         --slice) slice=$2 ;;
         --rounds) rounds=$2 ;;
-        --cpu) cpu=$2 ;;
+        --cpus) cpus=$2 ;;
         *) echo "inprocess-ab.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
 done
 if (( $# < 3 )); then
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 fi
 a=$1 b=$2 target=$3
@@ -32,5 +33,6 @@ done
 tool=$(dirname "$0")/target/benchmarks.jar
 [[ -f "$tool" ]] || { echo "inprocess-ab.sh: build $tool first: ./mvnw -pl reference-engine/engine-bench -am install -DskipTests" >&2; exit 2; }
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-exec taskset -c "$cpu" "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx12g \
-    -XX:ActiveProcessorCount=1 -cp "$tool" dev.gauntlet.bench.InProcessAB "$a" "$b" "$target" "$slice" "$rounds" "$@"
+IFS=, read -ra cpu_list <<< "$cpus"
+exec taskset -c "$cpus" "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx12g \
+    -XX:ActiveProcessorCount=${#cpu_list[@]} -cp "$tool" dev.gauntlet.bench.InProcessAB "$a" "$b" "$target" "$slice" "$rounds" "$@"

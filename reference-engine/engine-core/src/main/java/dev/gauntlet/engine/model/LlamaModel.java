@@ -72,9 +72,7 @@ public final class LlamaModel implements ForwardModel {
         for (int l = 0; l < config.layers(); l++) {
             LlamaWeights.Layer layer = weights.layers()[l];
             rmsNorm(x, layer.attnNorm(), xb, n);
-            layer.wq().matmul(xb, q, n);
-            layer.wk().matmul(xb, k, n);
-            layer.wv().matmul(xb, v, n);
+            WeightMatrix.matmul(new WeightMatrix[] {layer.wq(), layer.wk(), layer.wv()}, xb, new float[][] {q, k, v}, n);
             for (int t = 0; t < n; t++) {
                 rotate(q, t * dim, config.heads(), rotations, t * perToken);
                 rotate(k, t * kvDim, config.kvHeads(), rotations, t * perToken);
@@ -87,8 +85,7 @@ public final class LlamaModel implements ForwardModel {
             add(x, proj, n * dim);
 
             rmsNorm(x, layer.ffnNorm(), xb, n);
-            layer.gate().matmul(xb, gate, n);
-            layer.up().matmul(xb, up, n);
+            WeightMatrix.matmul(new WeightMatrix[] {layer.gate(), layer.up()}, xb, new float[][] {gate, up}, n);
             swiGlu(gate, up, n * ffn);
             layer.down().matmul(gate, proj, n);
             add(x, proj, n * dim);

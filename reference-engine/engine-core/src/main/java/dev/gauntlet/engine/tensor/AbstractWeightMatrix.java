@@ -67,19 +67,57 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
 
     @Override
     public final void matmul(float[] x, float[] out, int batch) {
+        matmulShared(new WeightMatrix[] {this}, x, new float[][] {out}, batch);
+    }
+
+    /**
+     * {@link WeightMatrix#matmul(WeightMatrix[], float[], float[][], int)}: matrices of one class and
+     * width round the input once (the first's {@link #prepare}; the others' {@link
+     * #prepareMatmul}) and split their rows, end to end, in one parallel loop. Any other mix is
+     * multiplied one matrix at a time.
+     */
+    static void matmulShared(WeightMatrix[] matrices, float[] x, float[][] outs, int batch) {
+        if (matrices.length != outs.length || matrices.length == 0) {
+            throw new IllegalArgumentException(matrices.length + " matrices for " + outs.length + " outputs");
+        }
+        for (WeightMatrix m : matrices) {
+            if (m.getClass() != matrices[0].getClass() || m.cols() != matrices[0].cols()) {
+                for (int i = 0; i < matrices.length; i++) {
+                    matrices[i].matmul(x, outs[i], batch);
+                }
+                return;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        AbstractWeightMatrix<Object>[] ms = new AbstractWeightMatrix[matrices.length];
+        int[] firstRow = new int[matrices.length + 1];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = (AbstractWeightMatrix<Object>) matrices[i];
+            ms[i].checkShapes(x, outs[i], batch);
+            ms[i].prepareMatmul();
+            firstRow[i + 1] = firstRow[i] + ms[i].rows;
+        }
+        AbstractWeightMatrix<Object> first = ms[0];
+        Object in = first.prepare(x, batch);
+        int grain = (int) Math.max(1, MIN_TASK_BYTES / first.rowBytes);
+        Parallel.forRange(firstRow[ms.length], grain, (start, end) -> {
+            RowScratch scratch = SCRATCH.get().ensure(first.cols);
+            int step = first.rowsPerPass(batch);
+            for (int i = 0; i < ms.length; i++) {
+                int from = Math.max(start, firstRow[i]) - firstRow[i];
+                int to = Math.min(end, firstRow[i + 1]) - firstRow[i];
+                for (int r = from; r < to; r += step) {
+                    ms[i].multiplyRows(r, Math.min(step, to - r), in, batch, outs[i], scratch);
+                }
+            }
+        });
+    }
+
+    private void checkShapes(float[] x, float[] out, int batch) {
         if (batch < 1 || x.length < (long) batch * cols || out.length < (long) batch * rows) {
             throw new IllegalArgumentException("matmul " + rows + "×" + cols + " batch " + batch
                     + ": x has " + x.length + ", out has " + out.length + " floats");
         }
-        I in = prepare(x, batch);
-        int grain = (int) Math.max(1, MIN_TASK_BYTES / rowBytes);
-        Parallel.forRange(rows, grain, (start, end) -> {
-            RowScratch scratch = SCRATCH.get().ensure(cols);
-            int step = rowsPerPass(batch);
-            for (int r = start; r < end; r += step) {
-                multiplyRows(r, Math.min(step, end - r), in, batch, out, scratch);
-            }
-        });
     }
 
     @Override

@@ -36,6 +36,17 @@ public interface WeightMatrix {
     void matmul(float[] x, float[] out, int batch);
 
     /**
+     * {@link #matmul} of every matrix with the same input: {@code outs[i]} from {@code matrices[i]}.
+     * Matrices of one type and width (a layer's query, key and value projections; its gate and up)
+     * round the input once and share one parallel loop over all their rows, so a step hands work
+     * to the worker threads once instead of once per matrix. Each output gets the same bits as
+     * from its own {@link #matmul}.
+     */
+    static void matmul(WeightMatrix[] matrices, float[] x, float[][] outs, int batch) {
+        AbstractWeightMatrix.matmulShared(matrices, x, outs, batch);
+    }
+
+    /**
      * Builds now whatever {@link #matmul} would build on its first call (the CPU kernels' layout of
      * quantized rows), so that a first request or a first measured call pays no set-up. Does
      * nothing for types that need none; a backend that never multiplies on the CPU never calls it.

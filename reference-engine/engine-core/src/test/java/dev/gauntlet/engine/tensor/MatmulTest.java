@@ -119,6 +119,40 @@ class MatmulTest {
         }
     }
 
+    /**
+     * Matrices sharing an input (one rounding, one parallel loop over all their rows, its chunks
+     * crossing from one matrix into the next) give each output the bits of its own matmul; a
+     * mix of types falls back to one matmul each.
+     */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void matricesSharingAnInputGetTheirOwnResultsExactly(GgmlType type) {
+        int cols = 352;
+        int[] rows = {400, 37, 700};
+        WeightMatrix[] ms = new WeightMatrix[rows.length + 1];
+        for (int i = 0; i < rows.length; i++) {
+            ms[i] = RandomMatrices.matrix(type, rows[i], cols, 11L * i);
+        }
+        ms[rows.length] = RandomMatrices.matrix(type == GgmlType.F32 ? GgmlType.Q8_0 : GgmlType.F32, 9, cols, 5);
+        for (int batch : new int[] {1, 3}) {
+            float[] x = RandomMatrices.gaussian(new Random(batch), batch * cols, 1f);
+            for (WeightMatrix[] group : new WeightMatrix[][] {java.util.Arrays.copyOf(ms, rows.length), ms}) {
+                float[][] shared = new float[group.length][];
+                for (int i = 0; i < group.length; i++) {
+                    shared[i] = new float[batch * group[i].rows()];
+                }
+                WeightMatrix.matmul(group, x, shared, batch);
+                for (int i = 0; i < group.length; i++) {
+                    float[] alone = new float[batch * group[i].rows()];
+                    group[i].matmul(x, alone, batch);
+                    assertArrayEquals(alone, shared[i], type + " matrix " + i + " of " + group.length + ", batch " + batch);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> WeightMatrix.matmul(ms, new float[cols], new float[][] {new float[400]}, 1));
+    }
+
     @ParameterizedTest
     @EnumSource(GgmlType.class)
     void rejectsShortBuffers(GgmlType type) {
