@@ -61,7 +61,7 @@ public final class ActivationQuantizer {
                 yield new Q8Activations(q, d, cols, batch, scales, grouped, toShorts(grouped), null, null);
             }
             case Q4_0 -> new Q8Activations(q, d, cols, batch, scales, null, null, nibblePairs(q, batch, blocks, padded),
-                    nibbleOffsets(q, batch, blocks, padded));
+                    laneOffsets(q, batch, blocks, padded));
             default -> throw new IllegalArgumentException("no Q8_0 input layout for " + weights + " weights");
         };
     }
@@ -107,16 +107,17 @@ public final class ActivationQuantizer {
         return out;
     }
 
-    /** 8·Σq of each block, laid out as {@link Q8Activations#groupScales}: the Q4_0 nibbles' offset. */
-    private static int[] nibbleOffsets(float[] q, int batch, int blocks, int padded) {
-        int[] out = new int[batch * padded];
+    /** The Q4_0 kernels' starting lane sums, laid out as {@link Q8Activations#laneOffsets} says. */
+    private static short[] laneOffsets(float[] q, int batch, int blocks, int padded) {
+        short[] out = new short[batch * 2 * padded];
         for (int b = 0; b < batch; b++) {
             for (int k = 0; k < blocks; k++) {
-                int sum = 0;
+                int at = b * 2 * padded + k / G * 2 * G + k % G;
+                int from = (b * blocks + k) * BLOCK;
                 for (int p = 0; p < BLOCK; p++) {
-                    sum += (int) q[(b * blocks + k) * BLOCK + p];
+                    // Lane h·G + j adds block j's positions of parity h: both nibbles of its bytes 2k+h.
+                    out[at + p % 2 * G] -= (short) (8 * (int) q[from + p]);
                 }
-                out[b * padded + k] = 8 * sum;
             }
         }
         return out;

@@ -145,30 +145,31 @@ public final class InterleavedKernels {
 
     /**
      * Q4_0 weights ({@code groups} groups at byte {@code offset} of {@code w}) dotted with vector
-     * {@code b} of {@code x}, in 16-bit integer lanes: a raw nibble times an input is at most
-     * 15·127, so a lane adds all 16 of its products without overflow. A block's sum of raw nibbles
-     * times inputs, less {@link Q8Activations#nibbleOffsets}, is Σ(n−8)·x. Leaves the accumulator
-     * at {@code accs[at]} as {@link #dotQ8_0} does.
+     * {@code b} of {@code x}, in 16-bit integer lanes. A lane starts at its {@link
+     * Q8Activations#laneOffsets} value, −8·Σx over its 16 positions, and adds raw nibbles times
+     * inputs, so it ends at Σ(n−8)·x, at most 16·8·127 in magnitude: exact in 16 bits, whatever
+     * wraps on the way (16-bit adds and multiplies are exact modulo 2<sup>16</sup>). Leaves the
+     * accumulator at {@code accs[at]} as {@link #dotQ8_0} does.
      */
     public static void dotQ4_0(MemorySegment w, long offset, int groups, Q8Activations x, int b, float[] accs,
             int at) {
         short[] xs = x.nibblePairs();
-        int[] xo8 = x.nibbleOffsets();
+        short[] lanes = x.laneOffsets();
         float[] xd = x.groupScales();
         int xo = b * groups * BLOCK * L;
         int dOff = b * groups * L;
         FloatVector acc = FloatVector.zero(F);
         for (int g = 0; g < groups; g++, offset += Q4_GROUP_BYTES, xo += BLOCK * L, dOff += L) {
-            ShortVector s = ShortVector.zero(PAIR_SHORTS);
+            ShortVector s = ShortVector.fromArray(PAIR_SHORTS, lanes, 2 * dOff);
             for (int k = 0; k < Q4_PACKED / 2; k++) {
                 ShortVector packed = packedPair(w, offset + 2L * k * L);
                 s = s.add(packed.and((short) 0x0F).mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP)))
                         .add(packed.lanewise(VectorOperators.LSHR, 4)
                                 .mul(ShortVector.fromArray(PAIR_SHORTS, xs, xo + k * Q4_STEP + 2 * L)));
             }
-            // Lanes j and L+j hold block j's even and odd byte positions; whole sums far below 2^24, exact as floats.
+            // Lanes j and L+j hold block j's even and odd positions; whole sums far below 2^24, exact as floats.
             IntVector sum = ((IntVector) s.convertShape(VectorOperators.S2I, I, 0))
-                    .add((IntVector) s.convertShape(VectorOperators.S2I, I, 1)).sub(IntVector.fromArray(I, xo8, dOff));
+                    .add((IntVector) s.convertShape(VectorOperators.S2I, I, 1));
             FloatVector scale = FloatVector.fromMemorySegment(F, w, offset + (long) Q4_PACKED * L, LE).mul(FloatVector.fromArray(F, xd, dOff));
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
         }
@@ -177,7 +178,8 @@ public final class InterleavedKernels {
 
     /**
      * {@link #sumQ8_0Group} for Q4_0 rows: each packed pair of bytes is split into nibbles once for
-     * the tile's inputs. The 16-bit lane sums are stored bit for bit in the float array, and {@link
+     * the tile's inputs, and each lane starts where {@link #dotQ4_0}'s does. The 16-bit lane sums
+     * are stored bit for bit in the float array, and {@link
      * #scaleRows} turns them into block sums as {@link #dotQ4_0} does: in its vector loop, not here
      * once per tile slot, where a helper's call cost a fifth of a batch.
      */
@@ -188,11 +190,16 @@ public final class InterleavedKernels {
         int x1 = groupInput(firstB, count, 1, groups, g);
         int x2 = groupInput(firstB, count, 2, groups, g);
         int x3 = groupInput(firstB, count, 3, groups, g);
-        ShortVector z = ShortVector.zero(PAIR_SHORTS);
+        // Each input's starting lane sums for this group: 2L shorts where its grouped inputs have 32L.
+        short[] lanes = x.laneOffsets();
+        ShortVector o0 = ShortVector.fromArray(PAIR_SHORTS, lanes, x0 / (BLOCK / 2));
+        ShortVector o1 = ShortVector.fromArray(PAIR_SHORTS, lanes, x1 / (BLOCK / 2));
+        ShortVector o2 = ShortVector.fromArray(PAIR_SHORTS, lanes, x2 / (BLOCK / 2));
+        ShortVector o3 = ShortVector.fromArray(PAIR_SHORTS, lanes, x3 / (BLOCK / 2));
         for (int r = 0; r < rowCount; r += 2) {
             long off0 = tileRow(offset, rowBytes, r, rowCount) + (long) g * Q4_GROUP_BYTES;
             long off1 = tileRow(offset, rowBytes, r + 1, rowCount) + (long) g * Q4_GROUP_BYTES;
-            ShortVector s0 = z, s1 = z, s2 = z, s3 = z, t0 = z, t1 = z, t2 = z, t3 = z;
+            ShortVector s0 = o0, s1 = o1, s2 = o2, s3 = o3, t0 = o0, t1 = o1, t2 = o2, t3 = o3;
             for (int k = 0; k < Q4_PACKED / 2; k++) {
                 ShortVector u = packedPair(w, off0 + 2L * k * L);
                 ShortVector v = packedPair(w, off1 + 2L * k * L);
@@ -241,7 +248,7 @@ public final class InterleavedKernels {
     public static void scaleRows(float[] rowScales, int groups, Q8Activations x, int b, int slot, int rowCount,
             float[] sums, float[] accs) {
         float[] xd = x.groupScales();
-        int[] xo8 = x.nibbleOffsets();
+        boolean q4 = x.laneOffsets() != null;
         int padded = groups * L;
         int d = b * padded;
         for (int r = 0; r < rowCount; r++) {
@@ -251,11 +258,10 @@ public final class InterleavedKernels {
             for (int g = 0, dg = 0; g < groups; g++, at += TILE, dg += L) {
                 FloatVector scale = FloatVector.fromArray(F, rowScales, scales + dg).mul(FloatVector.fromArray(F, xd, d + dg));
                 FloatVector sum = FloatVector.fromArray(F, sums, at);
-                if (xo8 != null) {
+                if (q4) {
                     ShortVector lanes = sum.reinterpretAsShorts();
                     sum = (FloatVector) ((IntVector) lanes.convertShape(VectorOperators.S2I, I, 0))
-                            .add((IntVector) lanes.convertShape(VectorOperators.S2I, I, 1))
-                            .sub(IntVector.fromArray(I, xo8, d + dg)).convert(VectorOperators.I2F, 0);
+                            .add((IntVector) lanes.convertShape(VectorOperators.S2I, I, 1)).convert(VectorOperators.I2F, 0);
                 }
                 acc = sum.fma(scale, acc);
             }

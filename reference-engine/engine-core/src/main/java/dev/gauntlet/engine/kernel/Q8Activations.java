@@ -20,10 +20,14 @@ package dev.gauntlet.engine.kernel;
  *                      packed byte positions {@code (2k, 2k+1)}, the inputs of the low nibbles
  *                      ({@code 2G} values: position {@code 2k+h} of block {@code j} at
  *                      {@code h·G + j}), then those of the high nibbles (positions 16 on); null for Q8_0
- * @param nibbleOffsets for Q4_0 weights, 8·Σq of each block, laid out as {@code groupScales}; null for Q8_0
+ * @param laneOffsets   for Q4_0 weights, where the kernels start their 16-bit lane sums: lane
+ *                      {@code h·G + j} of group {@code g} of vector {@code b}, at
+ *                      {@code (b·groups + g)·2G + h·G + j}, holds −8·Σq over block {@code j}'s
+ *                      positions of parity {@code h} (the 16 that lane adds up), so that the lane
+ *                      ends at Σ(n−8)·q for raw nibbles {@code n}; null for Q8_0
  */
 public record Q8Activations(float[] q, float[] d, int cols, int batch, float[] groupScales, float[] groupedQ,
-        short[] groupedQ16, short[] nibblePairs, int[] nibbleOffsets) {
+        short[] groupedQ16, short[] nibblePairs, short[] laneOffsets) {
 
     /** Blocks per vector. */
     public int blocks() {
