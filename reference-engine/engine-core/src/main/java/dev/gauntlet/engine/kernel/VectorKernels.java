@@ -7,6 +7,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,7 +31,8 @@ public final class VectorKernels {
     /** 16 float lanes with AVX-512, else 8: a Q8_0/Q4_0 block is then a whole number of vectors. */
     public static final VectorSpecies<Float> F =
             FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
-    static final int L = F.length();
+    /** Lanes of {@link #F}: the floats one accumulator of {@link #dotLanes} or {@link #sumRows} holds. */
+    public static final int L = F.length();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -88,6 +90,25 @@ public final class VectorKernels {
             sum += w.get(F32, offset + 4L * i) * x[xOffset + i];
         }
         return sum;
+    }
+
+    /**
+     * Σ w[i]·x[xOffset+i] over {@code n} floats at byte {@code offset} of {@code w}, left unsummed:
+     * {@code L} lanes at {@code accs[at]}, for {@link #sumRows} to sum {@link #SUM_ROWS} such
+     * dot products with vector shuffles instead of one scalar tree each (attention's scores, whose
+     * rows are too short for that tree to hide). A last partial vector is read masked.
+     */
+    public static void dotLanes(MemorySegment w, long offset, float[] x, int xOffset, int n, float[] accs, int at) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            acc = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOffset + i), acc);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            acc = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE, m).fma(FloatVector.fromArray(F, x, xOffset + i, m), acc);
+        }
+        acc.intoArray(accs, at);
     }
 
     /**

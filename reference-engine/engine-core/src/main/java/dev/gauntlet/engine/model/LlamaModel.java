@@ -160,7 +160,7 @@ public final class LlamaModel implements ForwardModel {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         Parallel.forRange(step.tokens() * heads, 1, (start, end) -> {
             float[] scores = new float[step.maxPos() + 1];
-            float[] lanes = VectorKernels.laneScratch();
+            float[] accs = VectorKernels.rowScratch();
             for (int th = start; th < end; th++) {
                 int t = th / heads;
                 int h = th % heads;
@@ -168,12 +168,18 @@ public final class LlamaModel implements ForwardModel {
                 int kvo = (h / group) * headDim;
                 BlockTable table = step.table(t);
                 int len = step.position(t) + 1;
+                for (int p0 = 0; p0 < len; p0 += VectorKernels.SUM_ROWS) {
+                    int count = Math.min(VectorKernels.SUM_ROWS, len - p0);
+                    for (int j = 0; j < count; j++) {
+                        long ko = cache.offset(table, p0 + j) + kvo;
+                        VectorKernels.dotLanes(keys, ko * Float.BYTES, q, qo, headDim, accs, j * VectorKernels.L);
+                    }
+                    VectorKernels.sumRows(accs, count, scores, p0);
+                }
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = 0; p < len; p++) {
-                    int ko = cache.offset(table, p) + kvo;
-                    float s = VectorKernels.dot(keys, (long) ko * Float.BYTES, q, qo, headDim, lanes) * scale;
-                    scores[p] = s;
-                    max = Math.max(max, s);
+                    scores[p] *= scale;
+                    max = Math.max(max, scores[p]);
                 }
                 float sum = 0;
                 for (int p = 0; p < len; p++) {
