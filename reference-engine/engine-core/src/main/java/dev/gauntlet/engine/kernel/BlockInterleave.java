@@ -3,7 +3,6 @@ package dev.gauntlet.engine.kernel;
 import dev.gauntlet.engine.tensor.Float16;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The CPU kernels' layout of Q8_0 and Q4_0 rows: {@link #GROUP_BLOCKS} consecutive blocks side by side,
@@ -27,8 +26,6 @@ public final class BlockInterleave {
     static final int Q8_0_GROUP_BYTES = 36 * GROUP_BLOCKS;
     static final int Q4_0_GROUP_BYTES = 20 * GROUP_BLOCKS;
     private static final int BLOCK = ActivationQuantizer.BLOCK;
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private BlockInterleave() {
     }
@@ -60,8 +57,8 @@ public final class BlockInterleave {
                 byte quant = src.get(ValueLayout.JAVA_BYTE, block + 2 + i);
                 dst.set(ValueLayout.JAVA_BYTE, group + (long) i * GROUP_BLOCKS + j, quant);
             }
-            float scale = Float16.toFloat(src.get(LE_SHORT, block));
-            dst.set(LE_FLOAT, group + (long) quantBytes * GROUP_BLOCKS + 4L * j, scale);
+            float scale = Float16.toFloat(src.get(VectorKernels.I16, block));
+            dst.set(VectorKernels.F32, group + (long) quantBytes * GROUP_BLOCKS + 4L * j, scale);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.gauntlet.engine.gguf.GgmlType;
 import dev.gauntlet.engine.kernel.Parallel;
 import dev.gauntlet.engine.kernel.VectorKernels;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The shared matmul skeleton: checks shapes, rounds the whole batch's input once, then splits
@@ -80,13 +81,13 @@ abstract class AbstractWeightMatrix<I> implements WeightMatrix {
         if (matrices.length != outs.length || matrices.length == 0) {
             throw new IllegalArgumentException(matrices.length + " matrices for " + outs.length + " outputs");
         }
-        for (WeightMatrix m : matrices) {
-            if (m.getClass() != matrices[0].getClass() || m.cols() != matrices[0].cols()) {
-                for (int i = 0; i < matrices.length; i++) {
-                    matrices[i].matmul(x, outs[i], batch);
-                }
-                return;
+        boolean oneKind = Arrays.stream(matrices)
+                .allMatch(m -> m.getClass() == matrices[0].getClass() && m.cols() == matrices[0].cols());
+        if (!oneKind) {
+            for (int i = 0; i < matrices.length; i++) {
+                matrices[i].matmul(x, outs[i], batch);
             }
+            return;
         }
         @SuppressWarnings("unchecked")
         AbstractWeightMatrix<Object>[] ms = new AbstractWeightMatrix[matrices.length];
