@@ -8,6 +8,8 @@
 # usage: inprocess-ab.sh [--slice SECONDS] [--rounds N] [--cpus 0,1] A.jar B.jar Benchmark.method [param=value ...]
 #   e.g. inprocess-ab.sh old.jar new.jar MatmulBenchmark.matmul type=Q4_0 batch=8 threads=1
 #        inprocess-ab.sh --slice 2 --cpus 0,1 old.jar new.jar DecodeStepBenchmark.decodeStep quant=q4_0 batch=1
+# AB_JAVA_OPTS adds JVM options, which apply to both builds alike (e.g. a -XX:CompileCommand that
+# keeps a kernel from being inlined, to see whether an inlining decision is what differs).
 set -euo pipefail
 
 slice=1 rounds=6 cpus=0
@@ -21,7 +23,7 @@ while [[ "${1:-}" == --* ]]; do
     shift 2
 done
 if (( $# < 3 )); then
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 fi
 a=$1 b=$2 target=$3
@@ -34,5 +36,5 @@ tool=$(dirname "$0")/target/benchmarks.jar
 [[ -f "$tool" ]] || { echo "inprocess-ab.sh: build $tool first: ./mvnw -pl reference-engine/engine-bench -am install -DskipTests" >&2; exit 2; }
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 IFS=, read -ra cpu_list <<< "$cpus"
-exec taskset -c "$cpus" "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx12g \
+exec taskset -c "$cpus" "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx12g ${AB_JAVA_OPTS:-} \
     -XX:ActiveProcessorCount=${#cpu_list[@]} -cp "$tool" dev.gauntlet.bench.InProcessAB "$a" "$b" "$target" "$slice" "$rounds" "$@"
