@@ -111,10 +111,8 @@ public final class ServerCluster implements AutoCloseable {
     }
 
     private ServerProcess launch(String name, int port, List<String> args) throws IOException {
-        ProcessBuilder.Redirect output = spec.logDir() == null ? ProcessBuilder.Redirect.INHERIT
-                : ProcessBuilder.Redirect.to(spec.logDir().resolve(name + ".log").toFile());
-        ServerProcess child = ServerProcess.launch(name, ChildJvm.java(), spec.serverJar(), port, args, output,
-                spec.logDir() == null ? null : spec.logDir().toString());
+        ServerProcess child = ServerProcess.launch(name, ChildJvm.java(), spec.serverJar(), port, args,
+                spec.logDir() == null ? null : spec.logDir().resolve(name + ".log"));
         // Listed at once, so that close() stops it even when a later step fails.
         children.add(child);
         return child;

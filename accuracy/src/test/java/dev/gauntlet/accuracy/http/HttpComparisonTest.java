@@ -59,7 +59,7 @@ class HttpComparisonTest {
         for (String quant : List.of("f32", "q4_0")) {
             Path log = dir.resolve(quant + ".log");
             servers.add(ServerProcess.launch(quant, jvm, jar, 0, List.of("--model", model.toString(), "--quant", quant),
-                    ProcessBuilder.Redirect.to(log.toFile()), log.toString()));
+                    log));
         }
         for (ServerProcess s : servers) {
             s.awaitReady(Duration.ofSeconds(90));

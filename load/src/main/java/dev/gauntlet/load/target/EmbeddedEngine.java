@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reference engine as a child JVM on a free loopback port, serving the bundled trained model
@@ -20,12 +19,10 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedEngine implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Process process;
-    private final URI baseUrl;
+    private final ServerProcess server;
 
-    private EmbeddedEngine(Process process, URI baseUrl) {
-        this.process = process;
-        this.baseUrl = baseUrl;
+    private EmbeddedEngine(ServerProcess server) {
+        this.server = server;
     }
 
     /**
@@ -66,8 +63,8 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
         Path log = workDir.resolve("engine.log");
         ServerProcess server = ServerProcess.launch("the embedded engine", jvm, serverJar, 0,
-                serverArgs(options), ProcessBuilder.Redirect.to(log.toFile()), log.toString());
-        EmbeddedEngine engine = new EmbeddedEngine(server.process(), server.url());
+                serverArgs(options), log);
+        EmbeddedEngine engine = new EmbeddedEngine(server);
         try {
             server.awaitReady(READY_TIMEOUT);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -93,16 +90,13 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     /** The server's base URL. */
     public URI baseUrl() {
-        return baseUrl;
+        return server.url();
     }
 
     /** Stops the engine: politely first (Spring closes the engine), then forcibly. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        server.stop(Duration.ofSeconds(10));
     }
 
     /**

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -155,26 +157,32 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /**
-     * Runs until killed: {@code --port N --first-token-ms N --itl-ms N --slots N} (all optional; the
-     * defaults are port 0, 0 ms, 0 ms, no slot limit). Prints its base URL as its first line.
+     * Runs until killed: {@code --port N --port-file F --first-token-ms N --itl-ms N --slots N} (all
+     * optional; the defaults are port 0, 0 ms, 0 ms, no slot limit). Prints its base URL as its first
+     * line, and writes the port it bound to F when given (as {@link ServerProcess} reads it).
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         int port = 0;
+        Path portFile = null;
         long firstToken = 0;
         long interToken = 0;
         int slots = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
-            long value = Long.parseLong(args[i + 1]);
+            String value = args[i + 1];
             switch (args[i]) {
-                case "--port" -> port = Math.toIntExact(value);
-                case "--first-token-ms" -> firstToken = value;
-                case "--itl-ms" -> interToken = value;
-                case "--slots" -> slots = Math.toIntExact(value);
+                case "--port" -> port = Integer.parseInt(value);
+                case "--port-file" -> portFile = Path.of(value);
+                case "--first-token-ms" -> firstToken = Long.parseLong(value);
+                case "--itl-ms" -> interToken = Long.parseLong(value);
+                case "--slots" -> slots = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
         FakeOpenAiServer fake = start(port, new Behaviour(Duration.ofMillis(firstToken), Duration.ofMillis(interToken), slots));
         System.out.println(fake.baseUrl());
+        if (portFile != null) {
+            Files.writeString(portFile, Integer.toString(fake.baseUrl().getPort()));
+        }
         Thread.currentThread().join();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --target fake}: a {@link FakeOpenAiServer} as a child JVM on a free loopback port, so that a
@@ -28,14 +27,10 @@ public final class FakeTarget implements AutoCloseable {
     public static FakeTarget start(Path workDir) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve("fake.log");
-        int port = ServerProcess.freePort();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), FakeOpenAiServer.class.getName(), "--port", Integer.toString(port),
+                "-cp", System.getProperty("java.class.path"), FakeOpenAiServer.class.getName(),
                 "--first-token-ms", Integer.toString(FIRST_TOKEN_MS), "--itl-ms", Integer.toString(INTER_TOKEN_MS));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        FakeTarget fake = new FakeTarget(new ServerProcess("the fake target",
-                URI.create("http://" + ServerProcess.HOST + ":" + port), process, log.toString()));
+        FakeTarget fake = new FakeTarget(ServerProcess.start("the fake target", command, 0, log));
         try {
             fake.server.awaitReady(Duration.ofSeconds(30));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -52,9 +47,6 @@ public final class FakeTarget implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        server.process().destroy();
-        if (!server.process().waitFor(5, TimeUnit.SECONDS)) {
-            server.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        server.stop(Duration.ofSeconds(5));
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerPortFileWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +49,11 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8000", description = "Port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8000", description = "Port; 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--port-file", description = "Once listening, write the port to this file (how a parent learns the port that --port 0 got).")
+    Path portFile;
 
     @Option(names = "--quant", description = "Convert weights at load: f32, f16, bf16, q8_0 or q4_0.")
     String quant;
@@ -119,7 +123,7 @@ public final class ServerMain implements Callable<Integer> {
         if (role == Role.router) {
             properties.putAll(router.properties());
             properties.put("gauntlet.router.max-body-bytes", maxBodyBytes);
-            return run(RouterApplication.class, properties);
+            return run(RouterApplication.class, properties, portFile);
         }
         if (model == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>'");
@@ -161,14 +165,18 @@ public final class ServerMain implements Callable<Integer> {
         if (chaosMonkey) {
             properties.put("spring.profiles.active", "chaos-monkey");
         }
-        return run(GauntletServerApplication.class, properties);
+        return run(GauntletServerApplication.class, properties, portFile);
     }
 
-    private static int run(Class<?> application, Map<String, Object> properties) {
+    private static int run(Class<?> application, Map<String, Object> properties, Path portFile) {
         // As Spring command-line arguments they override application.properties (default properties would not).
         String[] springArgs = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        SpringApplication.run(application, springArgs);
+        SpringApplication app = new SpringApplication(application);
+        if (portFile != null) {
+            app.addListeners(new WebServerPortFileWriter(portFile.toFile()));
+        }
+        app.run(springArgs);
         return 0;
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,21 +31,21 @@ class SigtermDrainTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    @TempDir
+    Path dir;
+
     @Test
     void sigtermDrainsThenExits() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        Path portFile = dir.resolve("port");
         Path log = Files.createTempFile("gauntlet-server", ".log");
         log.toFile().deleteOnExit();
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
-                "--model", ServerTestSupport.modelFile().toString(), "--port", String.valueOf(port),
+                "--model", ServerTestSupport.modelFile().toString(), "--port", "0", "--port-file", portFile.toString(),
                 "--admin-key", "adm", "--drain-timeout", "30s")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            String base = "http://127.0.0.1:" + port;
+            String base = "http://127.0.0.1:" + awaitPort(portFile, server, log);
             awaitStatus(base + "/ready", 200, 60, server, log);
             HttpResponse<String> slow = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/assaults"))
                     .header("Authorization", "Bearer adm").POST(HttpRequest.BodyPublishers.ofString(
@@ -84,6 +84,16 @@ class SigtermDrainTest {
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The port the server reports once it listens (it bound port 0, so no other process can hold it). */
+    private static int awaitPort(Path portFile, Process server, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
+            assertTrue(server.isAlive() && System.nanoTime() < deadline, "no port reported:\n" + Files.readString(log));
+            Thread.sleep(50);
+        }
+        return Integer.parseInt(Files.readString(portFile).strip());
     }
 
     private void awaitStatus(String url, int status, int seconds, Process server, Path log) throws Exception {
