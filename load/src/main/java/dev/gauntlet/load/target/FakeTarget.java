@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,9 +28,8 @@ public final class FakeTarget implements AutoCloseable {
     public static FakeTarget start(Path workDir) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve("fake.log");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), FakeOpenAiServer.class.getName(),
-                "--first-token-ms", Integer.toString(FIRST_TOKEN_MS), "--itl-ms", Integer.toString(INTER_TOKEN_MS));
+        List<String> command = command("--first-token-ms", Integer.toString(FIRST_TOKEN_MS),
+                "--itl-ms", Integer.toString(INTER_TOKEN_MS));
         FakeTarget fake = new FakeTarget(ServerProcess.start("the fake target", command, 0, log));
         try {
             fake.server.awaitReady(Duration.ofSeconds(30));
@@ -38,6 +38,14 @@ public final class FakeTarget implements AutoCloseable {
             throw e;
         }
         return fake;
+    }
+
+    /** {@code java ... FakeOpenAiServer options}, with this JVM's binary and class path. */
+    static List<String> command(String... options) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), FakeOpenAiServer.class.getName()));
+        command.addAll(List.of(options));
+        return command;
     }
 
     /** The server's base URL. */

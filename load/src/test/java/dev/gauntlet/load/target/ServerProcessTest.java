@@ -25,19 +25,12 @@ class ServerProcessTest {
     @TempDir
     Path dir;
 
-    private static List<String> fakeServer(String... options) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), FakeOpenAiServer.class.getName()));
-        command.addAll(List.of(options));
-        return command;
-    }
-
     @Test
     void siblingsOnFreePortsEachReportTheirOwnPort() throws Exception {
         List<ServerProcess> servers = new ArrayList<>();
         try (HttpClient http = HttpClient.newHttpClient()) {
             for (int i = 0; i < 3; i++) {
-                servers.add(ServerProcess.start("fake-" + i, fakeServer(), 0, dir.resolve("fake-" + i + ".log")));
+                servers.add(ServerProcess.start("fake-" + i, FakeTarget.command(), 0, dir.resolve("fake-" + i + ".log")));
             }
             assertThrows(IllegalStateException.class, () -> servers.getFirst().url(),
                     "the port is unknown until the child reports it");
@@ -58,7 +51,7 @@ class ServerProcessTest {
 
     @Test
     void aChildThatExitsBeforeReadyFailsWithTheEndOfItsLog() throws Exception {
-        ServerProcess bad = ServerProcess.start("bad", fakeServer("--bogus", "1"), 0, dir.resolve("bad.log"));
+        ServerProcess bad = ServerProcess.start("bad", FakeTarget.command("--bogus", "1"), 0, dir.resolve("bad.log"));
         IOException e = assertThrows(IOException.class, () -> bad.awaitReady(Duration.ofSeconds(30)));
         assertTrue(e.getMessage().startsWith("bad exited with code 1 before it was ready"), e.getMessage());
         assertTrue(e.getMessage().contains("unknown option '--bogus'"), e.getMessage());

@@ -3,7 +3,6 @@ package dev.gauntlet.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +36,7 @@ class SigtermDrainTest {
     @Test
     void sigtermDrainsThenExits() throws Exception {
         Path portFile = dir.resolve("port");
-        Path log = Files.createTempFile("gauntlet-server", ".log");
-        log.toFile().deleteOnExit();
+        Path log = dir.resolve("server.log");
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
                 "--model", ServerTestSupport.modelFile().toString(), "--port", "0", "--port-file", portFile.toString(),
